@@ -1,0 +1,22 @@
+// Composition root of the `switchyard` binary: every verb family registers itself here.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "verbs.hpp"
+
+namespace sy::app {
+int& exit_code() {
+    static int code = 0;
+    return code;
+}
+}  // namespace sy::app
+
+int main(int argc, char** argv) {
+    CLI::App app{"switchyard: a userspace virtual switch for containers"};
+    app.require_subcommand(1);
+    app.add_subcommand("version", "print the version")->callback([] { fmt::print("switchyard 0.1\n"); });
+    // Verb families (one line each):
+
+    CLI11_PARSE(app, argc, argv);
+    return sy::app::exit_code();
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian package Switchyard needs to build, test, benchmark and run the lab.
+# Idempotent: re-running it only installs what is missing. Needs root (CI runs as root).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config g++ clang libclang-rt-14-dev
+  clang-format clang-tidy
+  # libraries
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+  libfmt-dev libcli11-dev nlohmann-json3-dev libpcap-dev libmnl-dev libdpdk-dev
+  # oracles and end-to-end tools
+  python3 python3-scapy tshark tcpdump iperf3 iproute2 ethtool curl procps psmisc
+  openvswitch-switch
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -q
+# Packaged services (openvswitch-switch) must not start here: the lab runs its own instances.
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1
+fi
+trap '[ $created_policy = 1 ] && rm -f "$policy"' EXIT
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,60 @@
+#pragma once
+// A packet: a frame in a buffer the packet does not own (a PacketPool owns it), with
+// headroom so tags and tunnel headers can be pushed without copying, and its offload
+// metadata. Plain data: moving a packet between stages is moving a pointer.
+
+#include <cstdint>
+#include <span>
+
+#include "packet/offload_info.hpp"
+
+namespace sy {
+
+using PortId = std::uint32_t;
+inline constexpr PortId kNoPort = 0xFFFFFFFFu;
+
+struct Packet {
+    std::uint8_t* buffer = nullptr;  // start of the storage, headroom included
+    std::uint32_t buffer_size = 0;
+    std::uint32_t offset = 0;  // where the frame starts inside buffer
+    std::uint32_t length = 0;  // frame length in bytes
+    OffloadInfo offload;
+    PortId in_port = kNoPort;
+
+    std::uint8_t* data() { return buffer + offset; }
+    const std::uint8_t* data() const { return buffer + offset; }
+    std::span<std::uint8_t> bytes() { return {data(), length}; }
+    std::span<const std::uint8_t> bytes() const { return {data(), length}; }
+    std::uint32_t headroom() const { return offset; }
+    std::uint32_t tailroom() const { return buffer_size - offset - length; }
+
+    // Grow the frame at the front (VLAN push, encapsulation). False if no headroom.
+    bool push_front(std::uint32_t n) {
+        if (n > offset) return false;
+        offset -= n;
+        length += n;
+        return true;
+    }
+    // Remove n bytes from the front (VLAN pop, decapsulation). False if too short.
+    bool pull_front(std::uint32_t n) {
+        if (n > length) return false;
+        offset += n;
+        length -= n;
+        return true;
+    }
+    // Set the frame length; false if it would not fit in the buffer.
+    bool resize(std::uint32_t n) {
+        if (n > buffer_size - offset) return false;
+        length = n;
+        return true;
+    }
+    // Reset for reuse by a receive path.
+    void reset(std::uint32_t headroom_bytes) {
+        offset = headroom_bytes < buffer_size ? headroom_bytes : 0;
+        length = 0;
+        offload = {};
+        in_port = kNoPort;
+    }
+};
+
+}  // namespace sy
