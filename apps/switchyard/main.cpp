@@ -9,11 +9,20 @@ int& exit_code() {
     static int code = 0;
     return code;
 }
+Context& context() {
+    static Context ctx;
+    return ctx;
+}
 }  // namespace sy::app
 
 int main(int argc, char** argv) {
     CLI::App app{"switchyard: a userspace virtual switch for containers"};
     app.require_subcommand(1);
+    app.fallthrough();  // root options may also follow the verb
+    app.add_option("--dir", sy::app::context().dir,
+                   "private directory for the control socket and state (default: /run/switchyard, "
+                   "/var/lib/switchyard)")
+        ->envname("SWITCHYARD_DIR");
     app.add_subcommand("version", "print the version")->callback([] { fmt::print("switchyard 0.1\n"); });
     // Verb families (one line each):
 

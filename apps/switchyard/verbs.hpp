@@ -3,7 +3,21 @@
 // defined in verbs_<family>.cpp, called from main.cpp.
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace sy::app {
+
+// Options every verb shares, owned by main.cpp.
+struct Context {
+    // Private directory for the control socket and the state store (--dir, or the
+    // SWITCHYARD_DIR environment variable). Empty: the defaults, /run/switchyard for the
+    // socket and /var/lib/switchyard for the state.
+    std::string dir;
+};
+Context& context();
+
+// Verb families. Each is defined in verbs_<family>.cpp.
+// (declarations go here, one line each)
 
 // Set by a verb's callback; main() returns it. Convention: 0 ok, 1 problem found, 2 bad input.
 int& exit_code();

@@ -1,0 +1,95 @@
+#pragma once
+// The datapath's one entry point for the control plane (daemon, tests, benchmarks):
+// bridges and ports are created, removed and inspected only through this facade. Calls are
+// thread-safe with respect to the poll thread(s); they return a Status with a precise message
+// and change nothing on error.
+//
+// CONTRACT shared by the datapath (owner) and the control layer (user). Extend it; do not
+// break it without updating both sides.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.hpp"
+
+namespace sy::datapath {
+
+enum class PortKind { af_packet, tap, memory };
+
+// How a port exchanges offload metadata with the kernel.
+enum class OffloadMode {
+    vnet_hdr,  // PACKET_VNET_HDR / IFF_VNET_HDR: partial checksums and GSO carried both ways
+    legacy,    // plain packet socket, no metadata: what the old userspace datapath did
+};
+
+struct PortConfig {
+    std::string name;  // port name on the bridge; for af_packet/tap also the interface name
+    PortKind kind = PortKind::af_packet;
+    OffloadMode offload = OffloadMode::vnet_hdr;
+    std::uint16_t access_vlan = 0;            // 0: untagged port (no VLAN config)
+    std::vector<std::uint16_t> trunk_vlans;   // non-empty: trunk port carrying these VLANs
+    // Lab-only fault injection: flip a bit in this fraction of forwarded L4 payloads.
+    double corrupt_fraction = 0.0;
+    // Lab-only, UNSAFE: mark every packet sent on this port as checksum-verified
+    // (DATA_VALID), as pre-3.14 veth did. Exists to demonstrate the bug.
+    bool unsafe_mark_verified = false;
+};
+
+// Per-port counters. Drop reasons are named so a person can see why.
+struct PortStats {
+    std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
+    std::uint64_t csum_completed_sw = 0;    // partial checksums finished in software
+    std::uint64_t csum_verified_good = 0;   // L4 checksums we checked and found right
+    std::uint64_t csum_verified_bad = 0;    // ... and found wrong (forwarded unmarked)
+    std::uint64_t gso_passed = 0;           // super-frames handed on whole
+    std::uint64_t gso_segmented = 0;        // super-frames segmented in software
+    std::uint64_t segments_out = 0;         // segments those produced
+    std::uint64_t corrupted_injected = 0;   // lab fault injection
+    std::vector<std::pair<std::string, std::uint64_t>> drops;  // reason -> count (non-zero)
+};
+
+struct PortInfo {
+    PortConfig config;
+    std::uint32_t id = 0;
+    bool up = true;  // false once the underlying interface vanished
+    PortStats stats;
+};
+
+struct BridgeInfo {
+    std::string name;
+    std::vector<PortInfo> ports;
+};
+
+struct FdbEntry {
+    std::uint8_t mac[6];
+    std::uint16_t vlan;
+    std::string port;
+    std::uint32_t age_seconds;
+};
+
+enum class CaptureDirection { in, out, both };
+
+class Switch {
+public:
+    static std::unique_ptr<Switch> create();  // starts the poll thread(s)
+    virtual ~Switch() = default;
+
+    virtual Status add_bridge(const std::string& name) = 0;
+    virtual Status del_bridge(const std::string& name) = 0;
+    virtual Status add_port(const std::string& bridge, const PortConfig& config) = 0;
+    virtual Status del_port(const std::string& bridge, const std::string& port) = 0;
+    virtual std::vector<BridgeInfo> bridges() const = 0;
+    virtual Result<std::vector<FdbEntry>> fdb(const std::string& bridge) const = 0;
+    // MAC aging time for learned entries (default 300 s).
+    virtual void set_mac_aging_seconds(std::uint32_t seconds) = 0;
+
+    // Start/stop writing every packet seen at a port (with its offload metadata) to a pcapng
+    // file. One capture per port at a time.
+    virtual Status start_capture(const std::string& bridge, const std::string& port,
+                                 CaptureDirection direction, const std::string& path) = 0;
+    virtual Status stop_capture(const std::string& bridge, const std::string& port) = 0;
+};
+
+}  // namespace sy::datapath
