@@ -14,6 +14,13 @@ std::uint16_t csum_update32(std::uint16_t csum, std::uint32_t old_value, std::ui
 std::uint16_t csum_update128(std::uint16_t csum, const std::uint8_t old_value[16],
                              const std::uint8_t new_value[16]);
 
+// UDP gives 0 the meaning "no checksum" (IPv4) or "invalid" (IPv6): a computed or updated
+// UDP checksum of 0 is transmitted as 0xFFFF (RFC 768). Callers must not update a UDP/IPv4
+// field that is 0 at all: it carries no checksum.
+inline std::uint16_t udp_wire_checksum(std::uint16_t computed) {
+    return computed == 0 ? 0xFFFF : computed;
+}
+
 // Updates for a field holding a pseudo-header SEED (a partial checksum, not complemented):
 // the seed is a plain one's-complement sum, so a changed pseudo-header input is subtracted
 // and the new one added (Linux inet_proto_csum_replace4 with pseudohdr=true). Ports are not

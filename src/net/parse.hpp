@@ -10,13 +10,13 @@ namespace sy::net {
 
 enum class ParseStatus : std::uint8_t {
     ok,
-    truncated_l2,     // shorter than an Ethernet header, or a VLAN tag cut short
-    too_many_vlans,   // more than kMaxVlans tags
-    truncated_l3,     // IP/ARP header cut short (or shorter than its own IHL / ext headers)
-    bad_l3,           // wrong IP version, IHL < 5, total/payload length inconsistent
-    truncated_l4,     // L4 header cut short
-    bad_l4,           // e.g. TCP data offset < 5
-    truncated_tunnel, // VXLAN/Geneve header or inner frame cut short
+    truncated_l2,      // shorter than an Ethernet header, or a VLAN tag cut short
+    too_many_vlans,    // more than kMaxVlans tags
+    truncated_l3,      // IP/ARP header cut short (or shorter than its own IHL / ext headers)
+    bad_l3,            // wrong IP version, IHL < 5, total/payload length inconsistent
+    truncated_l4,      // L4 header cut short
+    bad_l4,            // e.g. TCP data offset < 5
+    truncated_tunnel,  // VXLAN/Geneve header or inner frame cut short
 };
 
 const char* to_string(ParseStatus s);
@@ -45,20 +45,20 @@ inline constexpr std::uint16_t kUdpPortGeneve = 6081;
 // Offsets of one level of headers (outer, or inner of a tunnel). All offsets are from the
 // first byte of the frame given to parse(); kAbsent where a layer is missing.
 struct HeaderLayers {
-    std::uint32_t l2 = kAbsent;         // Ethernet header
-    std::uint32_t l3 = kAbsent;         // IP or ARP header
-    std::uint32_t l4 = kAbsent;         // TCP/UDP/ICMP/... header (first fragment only)
-    std::uint32_t payload = kAbsent;    // first byte after the L4 header
-    std::uint32_t l3_end = kAbsent;     // end of the IP datagram per its length field
-                                        // (frames may carry Ethernet padding after it)
-    std::uint16_t ethertype = 0;        // innermost EtherType after any VLAN tags
+    std::uint32_t l2 = kAbsent;       // Ethernet header
+    std::uint32_t l3 = kAbsent;       // IP or ARP header
+    std::uint32_t l4 = kAbsent;       // TCP/UDP/ICMP/... header (first fragment only)
+    std::uint32_t payload = kAbsent;  // first byte after the L4 header
+    std::uint32_t l3_end = kAbsent;   // end of the IP datagram per its length field
+                                      // (frames may carry Ethernet padding after it)
+    std::uint16_t ethertype = 0;      // innermost EtherType after any VLAN tags
     std::uint8_t vlan_count = 0;
     std::uint16_t vlan_tpid[kMaxVlans] = {};
     std::uint16_t vlan_tci[kMaxVlans] = {};
     L3Kind l3_kind = L3Kind::none;
-    std::uint8_t ip_proto = 0;          // final next-header / protocol (after IPv6 ext headers)
-    bool is_fragment = false;           // IPv4 MF/offset or IPv6 fragment header present
-    bool is_first_fragment = false;     // fragment offset 0 (L4 header present)
+    std::uint8_t ip_proto = 0;       // final next-header / protocol (after IPv6 ext headers)
+    bool is_fragment = false;        // IPv4 MF/offset or IPv6 fragment header present
+    bool is_first_fragment = false;  // fragment offset 0 (L4 header present)
 };
 
 struct ParsedHeaders {
@@ -67,7 +67,7 @@ struct ParsedHeaders {
     TunnelKind tunnel = TunnelKind::none;
     std::uint32_t tunnel_offset = kAbsent;  // VXLAN/Geneve header
     std::uint32_t vni = 0;
-    HeaderLayers inner;                     // valid only when tunnel != none
+    HeaderLayers inner;  // valid only when tunnel != none
 
     bool ok() const { return status == ParseStatus::ok; }
     // The innermost layers (what a checksum offload or a NAT acts on).
