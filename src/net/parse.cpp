@@ -1,74 +1,69 @@
 // Bounds-safe header parse. Every read is preceded by a length check against the span (or a
-// tighter limit: the IP datagram end, the UDP payload of a tunnel), so no input can make us
-// read outside the frame. On failure the layers parsed so far stay filled in, which is what
-// a forensics tool wants from a snaplen-cut capture.
+// tighter limit: the UDP datagram of a tunnel), so no input can make us read outside the
+// frame. On failure the layers parsed so far stay filled in, which is what a forensics tool
+// wants from a snaplen-cut capture.
 #include "net/parse.hpp"
 
-#include "base/bytes.hpp"
+#include "net/arp.hpp"
+#include "net/ethernet.hpp"
+#include "net/geneve.hpp"
+#include "net/icmp.hpp"
+#include "net/ipv4.hpp"
+#include "net/ipv6.hpp"
+#include "net/tcp.hpp"
+#include "net/udp.hpp"
+#include "net/vlan.hpp"
+#include "net/vxlan.hpp"
 
 namespace sy::net {
 namespace {
 
 using Frame = std::span<const std::uint8_t>;
 
-constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr std::uint16_t kEtherTypeArp = 0x0806;
-constexpr std::uint16_t kEtherTypeIpv6 = 0x86DD;
-constexpr std::uint16_t kEtherTypeTeb = 0x6558;  // Geneve: inner Ethernet frame
-constexpr std::uint16_t kTpidCtag = 0x8100;
-constexpr std::uint16_t kTpidStag = 0x88A8;
-constexpr std::uint16_t kTpidQinqLegacy = 0x9100;
-
-constexpr std::uint8_t kIpv6HopByHop = 0;
-constexpr std::uint8_t kIpv6Routing = 43;
-constexpr std::uint8_t kIpv6Fragment = 44;
-constexpr std::uint8_t kIpv6Ah = 51;
-constexpr std::uint8_t kIpv6DestOpts = 60;
+constexpr std::uint32_t kSctpHeaderLen = 12;
 
 bool has(Frame f, std::size_t off, std::size_t n) {
     return off <= f.size() && n <= f.size() - off;
 }
 
-bool is_vlan_tpid(std::uint16_t t) {
-    return t == kTpidCtag || t == kTpidStag || t == kTpidQinqLegacy;
-}
-
-// Minimal L4 header lengths we require before reporting an L4 layer.
+// The L4 header must fit in the bytes we have (else truncated) and in the IP datagram as
+// its length field declares it (else malformed).
 ParseStatus parse_l4(Frame f, HeaderLayers& h) {
     const std::uint32_t off = h.l4;
-    // The L4 header must fit in the datagram (per its length field) and in the bytes we have.
     const std::size_t datagram_room = h.l3_end >= off ? h.l3_end - off : 0;
-    auto need = [&](std::size_t n) -> ParseStatus {
+    auto need = [&](std::size_t n) {
         if (!has(f, off, n)) return ParseStatus::truncated_l4;
         if (n > datagram_room) return ParseStatus::bad_l4;
         return ParseStatus::ok;
     };
     switch (h.ip_proto) {
         case kIpProtoTcp: {
-            if (auto s = need(20); s != ParseStatus::ok) return s;
-            const std::uint32_t hlen = (f[off + 12] >> 4) * 4u;
-            if (hlen < 20) return ParseStatus::bad_l4;
+            if (auto s = need(tcp::kMinHeaderLen); s != ParseStatus::ok) return s;
+            const std::uint32_t hlen = tcp::header_len(&f[off]);
+            if (hlen < tcp::kMinHeaderLen) return ParseStatus::bad_l4;
             if (auto s = need(hlen); s != ParseStatus::ok) return s;
             h.payload = off + hlen;
             return ParseStatus::ok;
         }
         case kIpProtoUdp: {
-            if (auto s = need(8); s != ParseStatus::ok) return s;
-            const std::uint16_t ulen = load_be16(&f[off + 4]);
+            if (auto s = need(udp::kHeaderLen); s != ParseStatus::ok) return s;
+            const std::uint16_t ulen = udp::length(&f[off]);
             // A fragment's UDP length covers the whole reassembled datagram.
-            if (ulen < 8 || (!h.is_fragment && ulen > datagram_room)) return ParseStatus::bad_l4;
-            h.payload = off + 8;
+            if (ulen < udp::kHeaderLen || (!h.is_fragment && ulen > datagram_room)) {
+                return ParseStatus::bad_l4;
+            }
+            h.payload = off + udp::kHeaderLen;
             return ParseStatus::ok;
         }
         case kIpProtoIcmp:
         case kIpProtoIcmpv6: {
-            if (auto s = need(8); s != ParseStatus::ok) return s;
-            h.payload = off + 8;
+            if (auto s = need(icmp::kHeaderLen); s != ParseStatus::ok) return s;
+            h.payload = off + icmp::kHeaderLen;
             return ParseStatus::ok;
         }
         case kIpProtoSctp: {
-            if (auto s = need(12); s != ParseStatus::ok) return s;
-            h.payload = off + 12;
+            if (auto s = need(kSctpHeaderLen); s != ParseStatus::ok) return s;
+            h.payload = off + kSctpHeaderLen;
             return ParseStatus::ok;
         }
         default:
@@ -79,19 +74,18 @@ ParseStatus parse_l4(Frame f, HeaderLayers& h) {
 ParseStatus parse_ipv4(Frame f, std::uint32_t off, HeaderLayers& h) {
     h.l3 = off;
     h.l3_kind = L3Kind::ipv4;
-    if (!has(f, off, 20)) return ParseStatus::truncated_l3;
-    if ((f[off] >> 4) != 4) return ParseStatus::bad_l3;
-    const std::uint32_t ihl = (f[off] & 0x0F) * 4u;
-    if (ihl < 20) return ParseStatus::bad_l3;
+    if (!has(f, off, ipv4::kMinHeaderLen)) return ParseStatus::truncated_l3;
+    const std::uint8_t* ip = &f[off];
+    if (ipv4::version(ip) != 4) return ParseStatus::bad_l3;
+    const std::uint32_t ihl = ipv4::header_len(ip);
+    if (ihl < ipv4::kMinHeaderLen) return ParseStatus::bad_l3;
     if (!has(f, off, ihl)) return ParseStatus::truncated_l3;
-    const std::uint16_t total = load_be16(&f[off + 2]);
+    const std::uint16_t total = ipv4::total_length(ip);
     if (total < ihl) return ParseStatus::bad_l3;
     h.l3_end = off + total;
-    h.ip_proto = f[off + 9];
-    const std::uint16_t frag = load_be16(&f[off + 6]);
-    const bool more_fragments = (frag & 0x2000) != 0;
-    const std::uint16_t frag_offset = frag & 0x1FFF;
-    h.is_fragment = more_fragments || frag_offset != 0;
+    h.ip_proto = ipv4::protocol(ip);
+    const std::uint16_t frag_offset = ipv4::fragment_offset(ip);
+    h.is_fragment = ipv4::more_fragments(ip) || frag_offset != 0;
     h.is_first_fragment = h.is_fragment && frag_offset == 0;
     if (frag_offset != 0) return ParseStatus::ok;  // no L4 header in a later fragment
     h.l4 = off + ihl;
@@ -101,43 +95,31 @@ ParseStatus parse_ipv4(Frame f, std::uint32_t off, HeaderLayers& h) {
 ParseStatus parse_ipv6(Frame f, std::uint32_t off, HeaderLayers& h) {
     h.l3 = off;
     h.l3_kind = L3Kind::ipv6;
-    if (!has(f, off, 40)) return ParseStatus::truncated_l3;
-    if ((f[off] >> 4) != 6) return ParseStatus::bad_l3;
-    h.l3_end = off + 40 + load_be16(&f[off + 4]);
-    std::uint8_t next = f[off + 6];
-    std::uint32_t cur = off + 40;
+    if (!has(f, off, ipv6::kHeaderLen)) return ParseStatus::truncated_l3;
+    if (ipv6::version(&f[off]) != 6) return ParseStatus::bad_l3;
+    h.l3_end = off + ipv6::kHeaderLen + ipv6::payload_length(&f[off]);
+    std::uint8_t next = ipv6::next_header(&f[off]);
+    std::uint32_t cur = off + ipv6::kHeaderLen;
     // Each extension header is at least 8 bytes, so this loop always makes progress.
-    for (;;) {
-        if (next != kIpv6HopByHop && next != kIpv6Routing && next != kIpv6DestOpts &&
-            next != kIpv6Fragment && next != kIpv6Ah) {
-            break;
-        }
-        if (!has(f, cur, 8)) return ParseStatus::truncated_l3;
-        std::uint32_t len;
-        if (next == kIpv6Fragment) {
-            len = 8;
-        } else if (next == kIpv6Ah) {
-            len = (f[cur + 1] + 2u) * 4u;
-        } else {
-            len = (f[cur + 1] + 1u) * 8u;
-        }
+    while (ipv6::is_extension_header(next)) {
+        if (!has(f, cur, ipv6::kMinExtHeaderLen)) return ParseStatus::truncated_l3;
+        const std::uint32_t len = ipv6::extension_header_len(next, &f[cur]);
         if (cur + len > h.l3_end) return ParseStatus::bad_l3;
         if (!has(f, cur, len)) return ParseStatus::truncated_l3;
-        if (next == kIpv6Fragment) {
-            const std::uint16_t frag = load_be16(&f[cur + 2]);
-            const std::uint16_t frag_offset = frag >> 3;
+        if (next == ipv6::kFragment) {
+            const std::uint16_t frag_offset = ipv6::fragment_offset(&f[cur]);
             h.is_fragment = true;
             h.is_first_fragment = frag_offset == 0;
             if (frag_offset != 0) {
                 h.ip_proto = f[cur];
-                return ParseStatus::ok;
+                return ParseStatus::ok;  // no L4 header in a later fragment
             }
         }
         next = f[cur];
         cur += len;
     }
     h.ip_proto = next;
-    if (next == 59) return ParseStatus::ok;  // "No Next Header"
+    if (next == ipv6::kNoNextHeader) return ParseStatus::ok;
     h.l4 = cur;
     return parse_l4(f, h);
 }
@@ -145,8 +127,8 @@ ParseStatus parse_ipv6(Frame f, std::uint32_t off, HeaderLayers& h) {
 ParseStatus parse_arp(Frame f, std::uint32_t off, HeaderLayers& h) {
     h.l3 = off;
     h.l3_kind = L3Kind::arp;
-    if (!has(f, off, 8)) return ParseStatus::truncated_l3;
-    const std::uint32_t len = 8u + 2u * f[off + 4] + 2u * f[off + 5];
+    if (!has(f, off, arp::kFixedLen)) return ParseStatus::truncated_l3;
+    const std::uint32_t len = arp::message_len(&f[off]);
     if (!has(f, off, len)) return ParseStatus::truncated_l3;
     h.l3_end = off + len;
     return ParseStatus::ok;
@@ -154,11 +136,11 @@ ParseStatus parse_arp(Frame f, std::uint32_t off, HeaderLayers& h) {
 
 ParseStatus parse_l3(Frame f, std::uint32_t off, HeaderLayers& h) {
     switch (h.ethertype) {
-        case kEtherTypeIpv4:
+        case ethernet::kTypeIpv4:
             return parse_ipv4(f, off, h);
-        case kEtherTypeIpv6:
+        case ethernet::kTypeIpv6:
             return parse_ipv6(f, off, h);
-        case kEtherTypeArp:
+        case ethernet::kTypeArp:
             return parse_arp(f, off, h);
         default:
             h.l3 = off;
@@ -171,29 +153,31 @@ ParseStatus parse_level(Frame f, std::uint32_t off, LinkType link, HeaderLayers&
     if (link == LinkType::raw_ip) {
         if (!has(f, off, 1)) return ParseStatus::truncated_l3;
         const int version = f[off] >> 4;
-        if (version == 4)
-            h.ethertype = kEtherTypeIpv4;
-        else if (version == 6)
-            h.ethertype = kEtherTypeIpv6;
-        else
+        if (version == 4) {
+            h.ethertype = ethernet::kTypeIpv4;
+        } else if (version == 6) {
+            h.ethertype = ethernet::kTypeIpv6;
+        } else {
             return ParseStatus::bad_l3;
+        }
         return parse_l3(f, off, h);
     }
-    if (!has(f, off, 14)) return ParseStatus::truncated_l2;
+    if (!has(f, off, ethernet::kHeaderLen)) return ParseStatus::truncated_l2;
     h.l2 = off;
-    std::uint32_t cur = off + 12;
-    std::uint16_t type = load_be16(&f[cur]);
-    while (is_vlan_tpid(type)) {
+    std::uint32_t type_at = off + ethernet::kTypeOffset;
+    std::uint16_t type = load_be16(&f[type_at]);
+    while (vlan::is_tpid(type)) {
         if (h.vlan_count == kMaxVlans) return ParseStatus::too_many_vlans;
-        if (!has(f, cur, 6)) return ParseStatus::truncated_l2;
+        // The tag plus the EtherType that follows it.
+        if (!has(f, type_at, vlan::kTagLen + 2)) return ParseStatus::truncated_l2;
         h.vlan_tpid[h.vlan_count] = type;
-        h.vlan_tci[h.vlan_count] = load_be16(&f[cur + 2]);
+        h.vlan_tci[h.vlan_count] = vlan::tci(&f[type_at]);
         ++h.vlan_count;
-        cur += 4;
-        type = load_be16(&f[cur]);
+        type = vlan::inner_type(&f[type_at]);
+        type_at += vlan::kTagLen;
     }
     h.ethertype = type;
-    return parse_l3(f, cur + 2, h);
+    return parse_l3(f, type_at + 2, h);
 }
 
 // Inner-frame truncation is reported as a truncated tunnel; malformed inner headers keep
@@ -212,34 +196,34 @@ ParseStatus as_tunnel_status(ParseStatus s) {
 ParseStatus parse_tunnel(Frame f, ParsedHeaders& p) {
     const HeaderLayers& o = p.outer;
     if (o.ip_proto != kIpProtoUdp || o.payload == kAbsent || o.is_fragment) return ParseStatus::ok;
-    const std::uint16_t dport = load_be16(&f[o.l4 + 2]);
-    if (dport != kUdpPortVxlan && dport != kUdpPortGeneve) return ParseStatus::ok;
+    const std::uint16_t dport = udp::dst_port(&f[o.l4]);
+    if (dport != vxlan::kUdpPort && dport != geneve::kUdpPort) return ParseStatus::ok;
     // The inner frame ends where the UDP datagram does (not at Ethernet padding).
-    const std::size_t udp_end = std::size_t{o.l4} + load_be16(&f[o.l4 + 4]);
+    const std::size_t udp_end = std::size_t{o.l4} + udp::length(&f[o.l4]);
     const Frame udp = f.first(udp_end < f.size() ? udp_end : f.size());
     const std::uint32_t off = o.payload;
-    if (!has(udp, off, 8)) return ParseStatus::truncated_tunnel;
+    // VXLAN's header and Geneve's base header are both 8 bytes with the VNI in bytes 4-6.
+    if (!has(udp, off, vxlan::kHeaderLen)) return ParseStatus::truncated_tunnel;
     LinkType inner_link = LinkType::ethernet;
-    std::uint32_t hlen = 8;
-    if (dport == kUdpPortVxlan) {
-        if ((udp[off] & 0x08) == 0) return ParseStatus::ok;  // VNI flag clear: not VXLAN
+    std::uint32_t hlen = vxlan::kHeaderLen;
+    if (dport == vxlan::kUdpPort) {
+        if (!vxlan::vni_valid(&udp[off])) return ParseStatus::ok;  // not VXLAN after all
         p.tunnel = TunnelKind::vxlan;
     } else {
-        if ((udp[off] >> 6) != 0) return ParseStatus::ok;  // unknown Geneve version
-        hlen += (udp[off] & 0x3F) * 4u;
-        const std::uint16_t proto = load_be16(&udp[off + 2]);
+        if (geneve::version(&udp[off]) != 0) return ParseStatus::ok;  // unknown version
         p.tunnel = TunnelKind::geneve;
-        p.tunnel_offset = off;
-        p.vni = load_be32(&udp[off + 4]) >> 8;
-        if (!has(udp, off, hlen)) return ParseStatus::truncated_tunnel;
-        if (proto == kEtherTypeIpv4 || proto == kEtherTypeIpv6) {
+        hlen = geneve::header_len(&udp[off]);
+        const std::uint16_t proto = geneve::protocol(&udp[off]);
+        if (proto == ethernet::kTypeIpv4 || proto == ethernet::kTypeIpv6) {
             inner_link = LinkType::raw_ip;
-        } else if (proto != kEtherTypeTeb) {
-            return ParseStatus::ok;  // a payload we do not understand: no inner layers
+        } else if (proto != ethernet::kTypeTransparentBridging) {
+            hlen = 0;  // a payload we do not understand: tunnel, but no inner layers
         }
     }
     p.tunnel_offset = off;
-    p.vni = load_be32(&udp[off + 4]) >> 8;
+    p.vni = vxlan::vni(&udp[off]);
+    if (hlen == 0) return ParseStatus::ok;
+    if (!has(udp, off, hlen)) return ParseStatus::truncated_tunnel;
     return as_tunnel_status(parse_level(udp, off + hlen, inner_link, p.inner));
 }
 
