@@ -1,0 +1,86 @@
+"""Runs `switchyard csum-trace` over the kernel-mark captures of the three points and pulls
+out what the table shows: the kernel's mark for a packet at each point and the verdict."""
+
+import json
+
+from . import system
+from .capture import TCP_ACK, TCP_SYN
+
+
+def _flags_value(flags):
+    """csum-trace's tcp_flags as a number, whether it prints a number, 'SA', 'S.' or
+    'SYN|ACK'."""
+    if isinstance(flags, int):
+        return flags
+    text = str(flags).upper()
+    if text.startswith("0X") or text.isdigit():
+        return int(text, 0)
+    if "SYN" in text or "ACK" in text:  # names: 'SYN|ACK', 'SYN,ACK'
+        return (TCP_SYN if "SYN" in text else 0) | (TCP_ACK if "ACK" in text else 0)
+    # tcpdump's letters: 'S', 'S.' or 'SA' ('.' is tcpdump's ACK)
+    return (TCP_SYN if "S" in text else 0) | (TCP_ACK if "A" in text or "." in text else 0)
+
+
+def _kind(flags):
+    value = _flags_value(flags)
+    if value & (TCP_SYN | TCP_ACK) == TCP_SYN | TCP_ACK:
+        return "SYN/ACK"
+    if value & (TCP_SYN | TCP_ACK) == TCP_SYN:
+        return "SYN"
+    return None
+
+
+def run_csum_trace(binary, files_by_point):
+    """csum-trace's JSON over NAME=FILE pairs, or raises LabError with its message."""
+    args = [binary, "csum-trace", "--json"] + [f"{name}={path}"
+                                                for name, path in files_by_point.items()]
+    result = system.run(args, check=False, timeout=60)
+    # Exit status 1 means "a problem was found", which is what a failing run should give.
+    if result.returncode not in (0, 1):
+        raise system.LabError(f"csum-trace failed ({result.returncode}): "
+                              f"{result.stderr.strip()}")
+    try:
+        return json.loads(result.stdout)
+    except ValueError as e:
+        raise system.LabError(f"csum-trace printed no JSON: {result.stdout[:200]!r}") from e
+
+
+def handshake_packets(trace):
+    """{'SYN': packet, 'SYN/ACK': packet}: the first of each in csum-trace's packets."""
+    found = {}
+    for packet in trace.get("packets", []):
+        kind = _kind(packet.get("tcp_flags", 0))
+        if kind and kind not in found:
+            found[kind] = packet
+    return found
+
+
+def marks_by_point(packet):
+    """{point name: kernel mark state} for one csum-trace packet."""
+    marks = {}
+    for sighting in packet.get("sightings", []):
+        marks.setdefault(str(sighting.get("point")), sighting.get("state"))
+    return marks
+
+
+def describe_verdict(packet):
+    """'status at hop: reason' for one csum-trace packet's verdict."""
+    verdict = packet.get("verdict") or {}
+    status = verdict.get("status", "?")
+    text = str(status)
+    if verdict.get("hop"):
+        text += f" at {verdict['hop']}"
+    reason = verdict.get("reason") or verdict.get("detail")
+    if reason:
+        text += f": {reason}"
+    return text
+
+
+def first_failure(trace):
+    """The verdict of the first packet csum-trace did not find fine, else of the first one."""
+    packets = trace.get("packets", [])
+    for packet in packets:
+        status = str((packet.get("verdict") or {}).get("status", "")).lower()
+        if status and status not in ("ok", "fine", "good", "consistent", "valid"):
+            return packet
+    return packets[0] if packets else None

@@ -1,0 +1,113 @@
+"""Turns the scenarios' rows into the lab's tables (or JSON)."""
+
+import json
+
+LEGEND = """\
+Checksum cells: the value tcpdump recorded, then what it is: ok = the complete, correct TCP
+checksum; pseudo = only the pseudo-header sum (a partial checksum someone still has to
+finish); bad = neither. In [brackets] the kernel's own mark for that packet at that point,
+from `switchyard capture`: partial = TP_STATUS_CSUMNOTREADY (still to be completed, so the
+pseudo sum is fine), none = no mark (the bytes are all there is: a pseudo sum is now wrong),
+valid = TP_STATUS_CSUM_VALID. '-' = the packet never appeared at that point.
+Points: 1 container eth0, 2 host side of the container veth, 3 client side past the switch.
+TcpInCsumErrors: rise of the receiving kernel's counter during the run (who dropped it)."""
+
+
+def _table(headers, rows):
+    """A plain-text table. A row shorter than the headers (a scenario that did not run)
+    prints its last cell across the remaining columns."""
+    full = [headers] + [r for r in rows if len(r) == len(headers)]
+    widths = [max(len(str(r[i])) for r in full) for i in range(len(headers))]
+
+    def line(cells):
+        padded = [str(c).ljust(w) for c, w in zip(cells[:-1], widths)] + [str(cells[-1])]
+        return "  ".join(padded).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def _csum_cell(entry, mark):
+    if not entry:
+        return "-"
+    text = f"{entry['csum']} {entry['kind']}"
+    return text + (f" [{mark}]" if mark else "")
+
+
+def _syn_cell(entry, mark):
+    """The SYN at point 3, with its pseudo-header sum when it carries a full checksum: the
+    number a leaked partial SYN/ACK shows (same addresses swapped, same length)."""
+    text = _csum_cell(entry, mark)
+    if entry and entry["kind"] != "pseudo":
+        text += f" (pseudo sum {entry['pseudo_sum']})"
+    return text
+
+
+def _errors_cell(errors):
+    rises = [f"{who} +{n}" for who, n in (errors or {}).items() if n]
+    return ", ".join(rises) if rises else "0"
+
+
+def _outcome(ok, expected):
+    word = "yes" if ok else "NO"
+    return word if ok == expected else f"{word} (unexpected!)"
+
+
+def handshake_table(results):
+    headers = ["scenario", "page", "SYN/ACK @1", "SYN/ACK @2", "SYN/ACK @3", "SYN @3",
+               "TcpInCsumErrors", "csum-trace verdict"]
+    rows = []
+    for scenario, row in results:
+        if not row.get("available"):
+            rows.append([scenario.name, row.get("note") or row.get("error", "?")])
+            continue
+        marks = row.get("marks") or {}
+        synack_marks = marks.get("SYN/ACK", {})
+        synack = row.get("synack", {})
+        cells = [_csum_cell(synack.get(f"p{n}"), synack_marks.get(f"p{n}")) for n in (1, 2, 3)]
+        syn = "" if row["page"] else _syn_cell(row.get("syn_p3"), marks.get("SYN", {}).get("p3"))
+        rows.append([scenario.name, _outcome(row["page"], scenario.expect_success), *cells, syn,
+                     _errors_cell(row.get("csum_errors")), row.get("trace", "")])
+    return _table(headers, rows)
+
+
+def veth_lesson_table(results):
+    headers = ["scenario", "port options", "download", "SHA-256 sent", "SHA-256 received",
+               "same file", "TcpInCsumErrors", "corrupted pkts"]
+    rows = []
+    for scenario, row in results:
+        if not row.get("available"):
+            rows.append([scenario.name, row.get("port_options", ""),
+                         row.get("note") or row.get("error", "?")])
+            continue
+        corrupted = row.get("corrupted_packets")
+        rows.append([scenario.name, row["port_options"],
+                     f"{row['bytes_received'] / 1e6:.1f}/{row['file_mb'] * 1.048576:.1f} MB",
+                     row["sha256_sent"][:16], (row["sha256_received"] or "-")[:16],
+                     _outcome(row["sha256_match"], scenario.expect_success),
+                     _errors_cell(row.get("csum_errors")),
+                     "?" if corrupted is None else corrupted])
+    return _table(headers, rows)
+
+
+def render_text(results):
+    parts = []
+    by_table = {"handshake": [], "veth_lesson": []}
+    for scenario, row in results:
+        by_table[scenario.table].append((scenario, row))
+    if by_table["handshake"]:
+        parts += ["The investigation: curl from the client to the container's web server",
+                  "", handshake_table(by_table["handshake"]), "", LEGEND, ""]
+    if by_table["veth_lesson"]:
+        parts += ["The veth lesson: a Switchyard port corrupts 1% of payloads during a download",
+                  "", veth_lesson_table(by_table["veth_lesson"]), ""]
+    parts.append("Scenarios:")
+    for scenario, row in results:
+        parts.append(f"  {scenario.name}: {row.get('switch', '')}"
+                     f"{', ' + row['offloads'] if 'offloads' in row else ''}. {scenario.story}")
+    return "\n".join(parts)
+
+
+def render_json(results):
+    out = []
+    for scenario, row in results:
+        out.append(dict(row, table=scenario.table, expect_success=scenario.expect_success))
+    return json.dumps({"scenarios": out}, indent=2)

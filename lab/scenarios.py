@@ -1,0 +1,90 @@
+"""The lab's scenarios, one function each, in the order the story is told.
+
+Each returns a table row (see handshake.run and veth_lesson.run). SCENARIOS lists them with
+the outcome the story expects, so the lab can say when reality disagrees.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from . import handshake, veth_lesson
+from .switches import LinuxBridge, OvsUserspace, Switchyard
+from .topology import Offloads
+
+
+def linux_bridge(opts):
+    """The kernel's bridge keeps each packet's checksum state: TCP works."""
+    return handshake.run("linux-bridge", LinuxBridge(), Offloads(), opts)
+
+
+def ovs(opts):
+    """OVS's userspace datapath reads the veths with plain packet sockets, loses the partial
+    mark and forwards the client's SYN unfinished: the container's kernel drops it."""
+    return handshake.run("ovs", OvsUserspace(), Offloads(), opts)
+
+
+def ovs_tso(opts):
+    """With userspace-tso-enable OVS opens its sockets with the vnet header: it works."""
+    return handshake.run("ovs-tso", OvsUserspace(tso=True), Offloads(), opts)
+
+
+def switchyard_legacy(opts):
+    """Switchyard ports with offload=legacy do what the old userspace datapath did."""
+    return handshake.run("switchyard-legacy",
+                         Switchyard(opts.switchyard_bin, offload="legacy"), Offloads(), opts)
+
+
+def switchyard(opts):
+    """Switchyard as shipped: offloads stay on in both namespaces and TCP works."""
+    return handshake.run("switchyard", Switchyard(opts.switchyard_bin), Offloads(), opts)
+
+
+def ovs_client_tx_off(opts):
+    """The original's exact picture: the client sends complete checksums (as an outside
+    host's NIC does), the container keeps TX offload on. The SYN gets through; the SYN/ACK
+    leaves OVS holding the pseudo-header sum and the client drops it."""
+    return handshake.run("ovs-client-tx-off", OvsUserspace(), Offloads(client_tx=False), opts)
+
+
+def ovs_tx_off(opts):
+    """The usual workaround, `ethtool -K eth0 tx off` in the container, on top of the
+    original's situation: everything is finished in software before OVS sees it."""
+    return handshake.run("ovs-tx-off", OvsUserspace(),
+                         Offloads(client_tx=False, container_tx=False), opts)
+
+
+def corruption_safe(opts):
+    """--corrupt on a Switchyard port with the safe default: the receiver checks every
+    checksum, drops corrupted segments, TCP retransmits, the file arrives intact."""
+    return veth_lesson.run("corrupt-safe", unsafe_mark_verified=False, opts=opts)
+
+
+def corruption_unsafe(opts):
+    """The same with --unsafe-mark-verified (what veth did before Linux 3.14): packets
+    arrive marked verified, nobody checks, the file arrives corrupted."""
+    return veth_lesson.run("corrupt-unsafe", unsafe_mark_verified=True, opts=opts)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    run: Callable
+    table: str            # "handshake" or "veth_lesson"
+    expect_success: bool  # page fetched / file intact, as the story says
+
+    @property
+    def story(self):
+        return " ".join(self.run.__doc__.split())
+
+
+SCENARIOS = [
+    Scenario("linux-bridge", linux_bridge, "handshake", True),
+    Scenario("ovs", ovs, "handshake", False),
+    Scenario("ovs-tso", ovs_tso, "handshake", True),
+    Scenario("switchyard-legacy", switchyard_legacy, "handshake", False),
+    Scenario("switchyard", switchyard, "handshake", True),
+    Scenario("ovs-client-tx-off", ovs_client_tx_off, "handshake", False),
+    Scenario("ovs-tx-off", ovs_tx_off, "handshake", True),
+    Scenario("corrupt-safe", corruption_safe, "veth_lesson", True),
+    Scenario("corrupt-unsafe", corruption_unsafe, "veth_lesson", False),
+]

@@ -1,0 +1,97 @@
+"""The veth lesson made visible: a Switchyard port flips bits in a fraction of the payloads
+it forwards (--corrupt), and the client downloads a random file from the container.
+
+With the safe default the switch never marks a packet it did not verify, so the client's
+kernel checks every TCP checksum, drops the corrupted segments and TCP retransmits them: the
+SHA-256 matches. With --unsafe-mark-verified (pre-3.14 veth's behaviour) every packet arrives
+marked verified, nothing is checked, and the corrupted bytes reach the file.
+"""
+
+import hashlib
+import os
+import shutil
+import tempfile
+
+from . import handshake, system, topology
+from .switches import Switchyard
+from .system import NotAvailable
+from .topology import CLIENT, Offloads
+
+CORRUPT_FRACTION = 0.01
+FILE_MB = 20
+DOWNLOAD_MAX_TIME_S = 120
+
+
+def sha256_of(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_random_file(path, megabytes):
+    with open(path, "wb") as f:
+        for _ in range(megabytes):
+            f.write(os.urandom(1 << 20))
+
+
+def corrupted_count(stats):
+    """The switch's count of corrupted packets, wherever `stats --json` puts it: the sum of
+    every numeric field whose name mentions 'corrupt'."""
+    total, found = 0, False
+    stack = [stats]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if "corrupt" in str(key).lower() and isinstance(value, int):
+                    total, found = total + value, True
+                else:
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return total if found else None
+
+
+def run(scenario, unsafe_mark_verified, opts, megabytes=None, fraction=CORRUPT_FRACTION):
+    megabytes = megabytes or opts.corrupt_file_mb or FILE_MB
+    # The options go on the client's port: the packets it sends towards the receiver are
+    # the ones corrupted and (unsafely) marked verified.
+    switch = Switchyard(opts.switchyard_bin, corrupt=fraction,
+                        unsafe_mark_verified=unsafe_mark_verified,
+                        corrupt_port=CLIENT.root_ifname)
+    row = {"scenario": scenario, "switch": switch.label,
+           "port_options": f"--corrupt {fraction}"
+                           + (" --unsafe-mark-verified" if unsafe_mark_verified else ""),
+           "file_mb": megabytes}
+    try:
+        switch.check_available()
+    except NotAvailable as e:
+        return dict(row, available=False, note=f"not available yet: {e}")
+    with system.Cleanup() as cleanup:
+        workdir = tempfile.mkdtemp(prefix="sy-lab-veth-")
+        cleanup.push(f"remove {workdir}", shutil.rmtree, workdir, True)
+        served = os.path.join(workdir, "serve")
+        os.mkdir(served)
+        original = os.path.join(served, "random.bin")
+        write_random_file(original, megabytes)
+        received = os.path.join(workdir, "received.bin")
+
+        ports = topology.build(cleanup, Offloads())
+        switch.start(ports, cleanup)
+        topology.wait_for_forwarding()
+        handshake.start_web_server(cleanup, served)
+        before = handshake.csum_errors()
+        complete = handshake.curl("/random.bin", output=received, max_time=DOWNLOAD_MAX_TIME_S)
+        after = handshake.csum_errors()
+
+        sent_sha = sha256_of(original)
+        got_sha = sha256_of(received) if os.path.exists(received) else None
+        row.update(available=True, download_complete=complete,
+                   bytes_received=os.path.getsize(received) if got_sha else 0,
+                   sha256_sent=sent_sha, sha256_received=got_sha,
+                   sha256_match=got_sha == sent_sha,
+                   csum_errors={k: after[k] - before[k] for k in after},
+                   corrupted_packets=corrupted_count(switch.stats()))
+    return row
