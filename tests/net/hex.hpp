@@ -51,4 +51,28 @@ inline constexpr std::string_view kGeneveIcmpv6 =
 inline constexpr std::string_view kArp =
     "02fc0000000502fc000000010806000108000604000102fc00000001c000020200000000000000000000";
 
+// Ether()/IPv6()/IPv6ExtHdrRouting(addresses=[fd00::77, fd00::99], segleft=2)/UDP()/b'routed'
+// (the checksum uses the final destination fd00::99 in the pseudo-header)
+inline constexpr std::string_view kUdp6RoutingSegmentsLeft =
+    "ffffffffffff02fc0000000186dd6000000000362b40fd000000000000000000000000000001fd0000000000"
+    "000000000000000000021104000200000000fd000000000000000000000000000077fd000000000000000000"
+    "00000000009900070009000eb7de726f75746564";
+// Ether()/IP(10.200.0.1 > 10.200.0.2)/UDP(chksum=0)/b'nocsum'
+inline constexpr std::string_view kUdp4ZeroChecksum =
+    "02fc0000000502fc0000000108004500002200010000401165380ac800010ac8000203e807d0000e00006e6f"
+    "6373756d";
+// Ether()/IPv6()/UDP(chksum=0)/b'nocsum'
+inline constexpr std::string_view kUdp6ZeroChecksum =
+    "ffffffffffff02fc0000000186dd60000000000e1140fd000000000000000000000000000001fd0000000000"
+    "0000000000000000000203e807d0000e00006e6f6373756d";
+// Ether()/IP(10.200.0.1 > 10.200.0.2)/TCP(SYN, 20 bytes of options): a 40-byte TCP header,
+// the SYN of LAB-NOTES.md whose pseudo-header seed is 0x15c1. Scapy's checksum: 0x75dc.
+inline constexpr std::string_view kTcp4Syn40 =
+    "02fc0000000502fc0000000108004500003c00010000400665290ac800010ac800029c400050000000000000"
+    "0000a002200075dc0000020405b40402080a000000010000000001030307";
+// Ether()/IP(frag=10, proto=17)/(b'z'*16): a later fragment, no UDP header.
+inline constexpr std::string_view kIpv4LaterFragment =
+    "02fc0000000502fc000000010800450000240001000a401166bc0a0000010a0000027a7a7a7a7a7a7a7a7a7a"
+    "7a7a7a7a7a7a";
+
 }  // namespace sy::net::test
