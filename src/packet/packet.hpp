@@ -29,17 +29,38 @@ struct Packet {
     std::uint32_t tailroom() const { return buffer_size - offset - length; }
 
     // Grow the frame at the front (VLAN push, encapsulation). False if no headroom.
+    // Offload offsets count from the first byte of the frame, and whatever is inserted lies
+    // in front of the L4 header, so they move with it: metadata never goes stale.
     bool push_front(std::uint32_t n) {
         if (n > offset) return false;
         offset -= n;
         length += n;
+        if (offload.is_partial())
+            offload.csum_start = static_cast<std::uint16_t>(offload.csum_start + n);
+        if (offload.gso.active())
+            offload.gso.hdr_len = static_cast<std::uint16_t>(offload.gso.hdr_len + n);
         return true;
     }
     // Remove n bytes from the front (VLAN pop, decapsulation). False if too short.
+    // Offload offsets shift back. If the removed bytes held the header whose checksum was
+    // pending (decapsulating a packet with a partial outer UDP checksum), that checksum no
+    // longer exists: the state becomes none, and the inner headers keep their own checksums.
     bool pull_front(std::uint32_t n) {
         if (n > length) return false;
         offset += n;
         length -= n;
+        if (offload.is_partial()) {
+            if (offload.csum_start >= n) {
+                offload.csum_start = static_cast<std::uint16_t>(offload.csum_start - n);
+            } else {
+                offload.csum = CsumState::none;
+                offload.csum_start = offload.csum_offset = 0;
+            }
+        }
+        if (offload.gso.active()) {
+            offload.gso.hdr_len =
+                static_cast<std::uint16_t>(offload.gso.hdr_len >= n ? offload.gso.hdr_len - n : 0);
+        }
         return true;
     }
     // Set the frame length; false if it would not fit in the buffer.
