@@ -82,6 +82,7 @@ class TcpSegment:
     """One captured IPv4 TCP segment, with what is needed to check its checksum."""
 
     def __init__(self, time, src, dst, sport, dport, flags, csum, pseudo_sum, valid):
+        self.kmark = None  # the kernel's checksum mark, from a `switchyard capture` file
         self.time, self.src, self.dst = time, src, dst
         self.sport, self.dport, self.flags = sport, dport, flags
         self.csum = csum              # the checksum field as captured
@@ -115,9 +116,16 @@ def ones_complement_sum(data):
 
 
 def read_tcp_segments(path):
-    """IPv4 TCP segments of a pcap file (Ethernet link type), in capture order."""
+    """IPv4 TCP segments of a pcap or pcapng file (Ethernet link type), in capture order.
+    From pcapng files written by `switchyard capture`, each carries its kernel mark."""
     with open(path, "rb") as f:
         data = f.read()
+    if data[:4] == b"\x0a\x0d\x0d\x0a":
+        return _read_pcapng(path, data)
+    return _read_pcap(path, data)
+
+
+def _read_pcap(path, data):
     if len(data) < 24:
         return []
     magic = data[:4]
@@ -140,6 +148,60 @@ def read_tcp_segments(path):
         if seg:
             segments.append(seg)
     return segments
+
+
+PCAPNG_SHB, PCAPNG_IDB, PCAPNG_EPB = 0x0A0D0D0A, 1, 6
+OPT_COMMENT = 1
+
+
+def _read_pcapng(path, data):
+    """Enhanced packet blocks of a pcapng file, with the `kmark=` of our "sy:" comment
+    (docs/csum-trace.md, "Capture metadata"). Timestamps assume if_tsresol 9 (ns), which is
+    what switchyard writes; the lab only orders packets by them."""
+    segments, offset, endian, linktypes = [], 0, "<", []
+    while offset + 12 <= len(data):
+        if struct.unpack("<I", data[offset:offset + 4])[0] == PCAPNG_SHB:
+            endian = "<" if data[offset + 8:offset + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+            linktypes = []
+        btype, blen = struct.unpack(endian + "II", data[offset:offset + 8])
+        if blen < 12 or offset + blen > len(data):
+            raise LabError(f"{path}: truncated pcapng block at offset {offset}")
+        body = data[offset + 8:offset + blen - 4]
+        offset += blen
+        if btype == PCAPNG_IDB:
+            linktypes.append(struct.unpack(endian + "H", body[:2])[0])
+        elif btype == PCAPNG_EPB:
+            iface, ts_hi, ts_lo, caplen, _ = struct.unpack(endian + "IIIII", body[:20])
+            if iface >= len(linktypes) or linktypes[iface] != LINKTYPE_ETHERNET:
+                continue
+            seg = _parse_frame(body[20:20 + caplen], ((ts_hi << 32) | ts_lo) / 1e9)
+            if seg:
+                options = body[20 + caplen + (-caplen % 4):]
+                seg.kmark = _kmark(_comments(options, endian))
+                segments.append(seg)
+    return segments
+
+
+def _comments(options, endian):
+    comments, offset = [], 0
+    while offset + 4 <= len(options):
+        code, length = struct.unpack(endian + "HH", options[offset:offset + 4])
+        if code == 0:
+            break
+        if code == OPT_COMMENT:
+            comments.append(options[offset + 4:offset + 4 + length].decode("utf-8", "replace"))
+        offset += 4 + length + (-length % 4)
+    return comments
+
+
+def _kmark(comments):
+    for comment in comments:
+        if comment.startswith("sy:"):
+            for item in comment[3:].split():
+                key, _, value = item.partition("=")
+                if key == "kmark":
+                    return value
+    return None
 
 
 def _parse_frame(frame, time):

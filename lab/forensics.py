@@ -1,5 +1,5 @@
 """Runs `switchyard csum-trace` over the kernel-mark captures of the three points and pulls
-out what the table shows: the kernel's mark for a packet at each point and the verdict."""
+out the verdict the table shows: which packet went wrong, at which hop, and why."""
 
 import json
 
@@ -45,29 +45,13 @@ def run_csum_trace(binary, files_by_point):
         raise system.LabError(f"csum-trace printed no JSON: {result.stdout[:200]!r}") from e
 
 
-def handshake_packets(trace):
-    """{'SYN': packet, 'SYN/ACK': packet}: the first of each in csum-trace's packets."""
-    found = {}
-    for packet in trace.get("packets", []):
-        kind = _kind(packet.get("tcp_flags", 0))
-        if kind and kind not in found:
-            found[kind] = packet
-    return found
-
-
-def marks_by_point(packet):
-    """{point name: kernel mark state} for one csum-trace packet."""
-    marks = {}
-    for sighting in packet.get("sightings", []):
-        marks.setdefault(str(sighting.get("point")), sighting.get("state"))
-    return marks
-
-
 def describe_verdict(packet):
-    """'status at hop: reason' for one csum-trace packet's verdict."""
+    """'SYN/ACK status at hop: reason' for one csum-trace packet's verdict."""
     verdict = packet.get("verdict") or {}
-    status = verdict.get("status", "?")
-    text = str(status)
+    text = str(verdict.get("status", "?"))
+    kind = _kind(packet.get("tcp_flags", 0))
+    if kind:
+        text = f"{kind} {text}"
     if verdict.get("hop"):
         text += f" at {verdict['hop']}"
     reason = verdict.get("reason") or verdict.get("detail")

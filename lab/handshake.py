@@ -99,22 +99,31 @@ def _checksums_from_tcpdump(tcpdumps):
 
 
 def _kernel_marks(opts, marks):
-    """The kernel's mark for the SYN/ACK (and the SYN) at each point, and csum-trace's
-    verdict, from the `switchyard capture` files."""
+    """The kernel's mark for the SYN/ACK at each point and for the SYN at point 3, read from
+    the `switchyard capture` files, and csum-trace's verdict over them."""
     if not marks:
         return {"marks": None, "trace": "not available yet: switchyard capture"}
-    files = {c.point.name: c.path for c in marks}
+    found = {"SYN/ACK": {}, "SYN": {}}
+    for c in marks:
+        segments = capture.read_tcp_segments(c.path)
+        synack = next((s for s in segments if s.is_synack and s.sport == HTTP_PORT), None)
+        syn = next((s for s in segments if s.is_syn and s.dport == HTTP_PORT), None)
+        if synack:
+            found["SYN/ACK"][c.point.name] = synack.kmark
+        if syn:
+            found["SYN"][c.point.name] = syn.kmark
+    return {"marks": found, "trace": _verdict(opts, {c.point.name: c.path for c in marks})}
+
+
+def _verdict(opts, files):
     if not switchyard_has_verb(opts.switchyard_bin, "csum-trace"):
-        return {"marks": None, "trace": "not available yet: switchyard csum-trace"}
+        return "not available yet: switchyard csum-trace"
     try:
         trace = forensics.run_csum_trace(opts.switchyard_bin, files)
     except system.LabError as e:
-        return {"marks": None, "trace": f"error: {e}"}
-    packets = forensics.handshake_packets(trace)
-    result = {"marks": {kind: forensics.marks_by_point(p) for kind, p in packets.items()}}
+        return f"error: {e}"
     culprit = forensics.first_failure(trace)
-    result["trace"] = forensics.describe_verdict(culprit) if culprit else "no packets"
-    return result
+    return forensics.describe_verdict(culprit) if culprit else "no packets"
 
 
 def _keep(directory, scenario, captures):

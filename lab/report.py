@@ -5,10 +5,11 @@ import json
 LEGEND = """\
 Checksum cells: the value tcpdump recorded, then what it is: ok = the complete, correct TCP
 checksum; pseudo = only the pseudo-header sum (a partial checksum someone still has to
-finish); bad = neither. In [brackets] the kernel's own mark for that packet at that point,
-from `switchyard capture`: partial = TP_STATUS_CSUMNOTREADY (still to be completed, so the
-pseudo sum is fine), none = no mark (the bytes are all there is: a pseudo sum is now wrong),
-valid = TP_STATUS_CSUM_VALID. '-' = the packet never appeared at that point.
+finish); bad = neither. tcpdump shows the same bytes in working and broken runs. In
+[brackets] the kernel's own mark for the packet at that point (`switchyard capture`,
+PACKET_AUXDATA): notready = TP_STATUS_CSUMNOTREADY, the packet is still marked for
+completion, so a pseudo sum is fine; none = unmarked, the bytes are all there is, so a
+pseudo sum is a broken checksum; valid = TP_STATUS_CSUM_VALID. '-' = never seen there.
 Points: 1 container eth0, 2 host side of the container veth, 3 client side past the switch.
 TcpInCsumErrors: rise of the receiving kernel's counter during the run (who dropped it)."""
 
@@ -29,7 +30,7 @@ def _csum_cell(entry, mark):
     if not entry:
         return "-"
     text = f"{entry['csum']} {entry['kind']}"
-    return text + (f" [{mark}]" if mark else "")
+    return text + (f" [{mark.removeprefix('csum_')}]" if mark else "")
 
 
 def _syn_cell(entry, mark):
