@@ -37,7 +37,7 @@ struct OffloadInfo {
     // Like the kernel, we sum [csum_start, end) and store at csum_start + csum_offset.
     std::uint16_t csum_start = 0;
     std::uint16_t csum_offset = 0;
-    GsoInfo gso;
+    GsoInfo gso{};
 
     bool is_partial() const { return csum == CsumState::partial; }
     bool is_verified() const { return csum == CsumState::verified; }
