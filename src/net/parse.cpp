@@ -107,9 +107,10 @@ ParseStatus parse_ipv6(Frame f, std::uint32_t off, HeaderLayers& h) {
         if (cur + len > h.l3_end) return ParseStatus::bad_l3;
         if (!has(f, cur, len)) return ParseStatus::truncated_l3;
         if (next == ipv6::kFragment) {
+            // An atomic fragment (offset 0, no more fragments) is a whole datagram (RFC 6946).
             const std::uint16_t frag_offset = ipv6::fragment_offset(&f[cur]);
-            h.is_fragment = true;
-            h.is_first_fragment = frag_offset == 0;
+            h.is_fragment = frag_offset != 0 || ipv6::more_fragments(&f[cur]);
+            h.is_first_fragment = h.is_fragment && frag_offset == 0;
             if (frag_offset != 0) {
                 h.ip_proto = f[cur];
                 return ParseStatus::ok;  // no L4 header in a later fragment

@@ -76,6 +76,15 @@ TEST(Parse, Ipv6LaterFragmentHasNoL4) {
     EXPECT_EQ(p.outer.ip_proto, kIpProtoTcp);
 }
 
+TEST(Parse, Ipv6AtomicFragmentIsNotAFragment) {
+    auto f = from_hex(test::kIpv6FirstFragmentTcp);
+    f[14 + 40 + 3] = 0x00;  // offset 0, M=0
+    const auto p = parse(f);
+    ASSERT_TRUE(p.ok()) << to_string(p.status);
+    EXPECT_FALSE(p.outer.is_fragment);
+    EXPECT_EQ(p.outer.l4, 14u + 48u);
+}
+
 TEST(Parse, VxlanInnerFrame) {
     const auto f = from_hex(test::kVxlanTcp);
     const auto p = parse(f);
