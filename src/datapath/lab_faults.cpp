@@ -1,0 +1,54 @@
+#include "datapath/lab_faults.hpp"
+
+#include "net/parse.hpp"
+#include "offload/csum_complete.hpp"
+
+namespace sy::datapath {
+
+PayloadCorrupter::PayloadCorrupter(double fraction, std::uint64_t seed)
+    : threshold_(0), state_(seed | 1) {
+    if (fraction >= 1.0) {
+        always_ = true;
+        threshold_ = ~0ull;
+    } else if (fraction > 0.0) {
+        threshold_ = static_cast<std::uint64_t>(fraction * 18446744073709551616.0);
+        if (threshold_ == 0) threshold_ = 1;
+    }
+}
+
+std::uint64_t PayloadCorrupter::next() {
+    // xorshift64*: cheap, good enough to pick packets and bits.
+    state_ ^= state_ >> 12;
+    state_ ^= state_ << 25;
+    state_ ^= state_ >> 27;
+    return state_ * 0x2545F4914F6CDD1Dull;
+}
+
+bool PayloadCorrupter::maybe_corrupt(Packet& p) {
+    if (threshold_ == 0) return false;
+    if (!always_ && next() >= threshold_) return false;
+    if (p.offload.gso.active()) return false;
+    const net::ParsedHeaders parsed = net::parse(p.bytes());
+    if (!parsed.ok() || parsed.tunnel != net::TunnelKind::none) return false;
+    const net::HeaderLayers& l = parsed.outer;
+    if (l.is_fragment || (l.ip_proto != net::kIpProtoTcp && l.ip_proto != net::kIpProtoUdp)) {
+        return false;
+    }
+    if (l.payload == net::kAbsent || l.l3_end == net::kAbsent || l.payload >= l.l3_end) {
+        return false;
+    }
+    if (p.offload.is_partial()) {
+        if (offload::complete_partial(p, parsed) != offload::CompleteStatus::ok) return false;
+    } else if (l.ip_proto == net::kIpProtoUdp && l.l3_kind == net::L3Kind::ipv4) {
+        const std::uint8_t* udp = p.data() + l.l4;
+        if (udp[6] == 0 && udp[7] == 0) return false;  // "no checksum": damage undetectable
+    }
+    const std::uint64_t r = next();
+    const std::uint32_t span = l.l3_end - l.payload;
+    const std::uint32_t at = l.payload + static_cast<std::uint32_t>(r % span);
+    p.data()[at] ^= static_cast<std::uint8_t>(1u << ((r >> 32) & 7));
+    p.offload.csum = CsumState::none;
+    return true;
+}
+
+}  // namespace sy::datapath

@@ -1,0 +1,41 @@
+#include "datapath/port_factory.hpp"
+
+#include "port/af_packet/af_packet_port.hpp"
+#include "port/memory/memory_port.hpp"
+#include "port/tap/tap_port.hpp"
+
+namespace sy::datapath {
+
+offload::PortOffloadCaps memory_port_caps(OffloadMode mode) {
+    offload::PortOffloadCaps caps{};
+    caps.mtu = 1500;
+    if (mode == OffloadMode::vnet_hdr) {
+        caps.l4_csum = caps.tso4 = caps.tso6 = true;
+        caps.accepts_verified_mark = true;
+    }
+    return caps;
+}
+
+Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config) {
+    const bool vnet = config.offload == OffloadMode::vnet_hdr;
+    switch (config.kind) {
+        case PortKind::af_packet: {
+            port::AfPacketOptions o;
+            o.vnet_hdr = vnet;
+            auto p = port::AfPacketPort::open(config.name, o);
+            if (!p) return p.status();
+            return std::unique_ptr<port::Port>(std::move(p.value()));
+        }
+        case PortKind::tap: {
+            auto p = port::TapPort::open(config.name, vnet);
+            if (!p) return p.status();
+            return std::unique_ptr<port::Port>(std::move(p.value()));
+        }
+        case PortKind::memory:
+            return std::unique_ptr<port::Port>(
+                std::make_unique<port::MemoryPort>(config.name, memory_port_caps(config.offload)));
+    }
+    return Status(Errc::invalid_argument, "unknown port kind");
+}
+
+}  // namespace sy::datapath

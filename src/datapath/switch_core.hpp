@@ -1,0 +1,109 @@
+#pragma once
+// The Switch implementation. Beyond the facade it lets tests and benchmarks plug in their own
+// ports (in-memory ports) and drive rounds by hand with an injected clock.
+//
+// Threading: the poll thread runs "rounds" (receive a burst from every port, switch, send)
+// while holding `mu_`, and releases it between rounds; control calls take `mu_` too, and a
+// waiting control call makes the poll thread step aside (waiters_), so configuration changes
+// wait at most one round and never race with packet processing. When no packet arrived for
+// `busy_poll_us`, the poll thread sleeps in epoll on every port's fd (idle switch ~0% CPU).
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "capture/pcapng_writer.hpp"
+#include "datapath/drop_reason.hpp"
+#include "datapath/lab_faults.hpp"
+#include "datapath/switch.hpp"
+#include "l2/mac_table.hpp"
+#include "l2/vlan.hpp"
+#include "offload/tx_prepare.hpp"
+#include "port/port.hpp"
+
+namespace sy::datapath {
+
+struct SwitchOptions {
+    bool start_poll_thread = true;
+    // Nanoseconds from any fixed origin; default: CLOCK_MONOTONIC. Tests inject their own.
+    std::function<std::uint64_t()> clock;
+    std::uint32_t pool_packets = 2048;  // buffers of kSuperFrameBufferSize (lazily backed)
+    std::uint32_t busy_poll_us = 50;    // keep polling this long after the last packet
+    std::uint32_t mac_table_capacity = 8192;
+    bool log = true;  // port events (vanished interfaces) on stderr
+};
+
+class SwitchCore final : public Switch {
+  public:
+    explicit SwitchCore(SwitchOptions options = {});
+    ~SwitchCore() override;
+
+    Status add_bridge(const std::string& name) override;
+    Status del_bridge(const std::string& name) override;
+    Status add_port(const std::string& bridge, const PortConfig& config) override;
+    Status del_port(const std::string& bridge, const std::string& port) override;
+    std::vector<BridgeInfo> bridges() const override;
+    Result<std::vector<FdbEntry>> fdb(const std::string& bridge) const override;
+    void set_mac_aging_seconds(std::uint32_t seconds) override;
+    Status start_capture(const std::string& bridge, const std::string& port,
+                         CaptureDirection direction, const std::string& path) override;
+    Status stop_capture(const std::string& bridge, const std::string& port) override;
+
+    // Add a port whose I/O the caller built (in-memory ports in tests and benchmarks).
+    // `config.kind` is informational here.
+    Status add_port(const std::string& bridge, const PortConfig& config,
+                    std::unique_ptr<port::Port> io);
+    // The port's I/O object, valid until the port is deleted or vanishes; nullptr if unknown.
+    port::Port* port_io(const std::string& bridge, const std::string& port);
+    // One round by hand (only when constructed without a poll thread). Returns the number of
+    // packets received.
+    std::uint32_t run_once();
+    std::uint64_t ports_vanished() const;
+
+  private:
+    struct SwitchPort;
+    struct Bridge;
+    class ControlLock;
+
+    std::uint32_t poll_round();
+    void poll_thread_main();
+    void process(SwitchPort& in, PacketBatch& batch);
+    void output(SwitchPort& in, SwitchPort& out, Packet* p, std::uint16_t vlan);
+    void flood(SwitchPort& in, Bridge& bridge, Packet* p, std::uint16_t vlan);
+    void enqueue(SwitchPort& out, Packet* p);
+    void flush(SwitchPort& out);
+    void capture(SwitchPort& sp, const Packet& p, bool outbound);
+    void drop(SwitchPort& sp, DropReason reason, Packet* p);
+    void reap_vanished_ports();
+    void rebuild_active();
+    void detach_port(SwitchPort& sp);
+    SwitchPort* find(const std::string& bridge, const std::string& port) const;
+    Status attach(const std::string& bridge, const PortConfig& config,
+                  std::unique_ptr<port::Port> io);
+    PortInfo info(const SwitchPort& sp) const;
+    void wake();
+
+    SwitchOptions options_;
+    PacketPool pool_;
+    mutable std::mutex mu_;
+    std::atomic<int> waiters_{0};
+    std::atomic<bool> stop_{false};
+    std::map<std::string, std::unique_ptr<Bridge>> bridges_;
+    std::vector<std::unique_ptr<SwitchPort>> ports_;  // index = PortId; null once deleted
+    std::vector<SwitchPort*> active_;                 // up ports, polled each round
+    std::vector<SwitchPort*> dirty_;                  // ports with packets waiting to be sent
+    std::vector<SwitchPort*> flood_targets_;          // scratch, capacity reserved
+    std::vector<Packet*> segments_;                   // scratch for egress preparation
+    std::uint64_t now_ns_ = 0;
+    std::uint64_t last_expire_ns_ = 0;
+    std::uint64_t aging_ns_ = l2::MacTable::kDefaultAgingNs;
+    std::uint64_t ports_vanished_ = 0;
+    int epoll_fd_ = -1;
+    int wake_fd_ = -1;
+    std::thread thread_;
+};
+
+}  // namespace sy::datapath

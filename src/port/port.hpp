@@ -1,0 +1,89 @@
+#pragma once
+// A port: where packets enter and leave the switch. The datapath sees every port kind
+// (kernel interface, TAP, in-memory) through this interface: bursts in, bursts out, the
+// offload capabilities the egress preparation needs, counters, and a file descriptor the poll
+// thread can sleep on.
+//
+// Threading: a port is used by one poll thread. Counters are plain integers written by that
+// thread; others read them only while holding the lock that serialises the poll thread's
+// rounds (see datapath::SwitchCore).
+
+#include <cstdint>
+#include <string>
+
+#include "offload/tx_prepare.hpp"
+#include "packet/packet_batch.hpp"
+#include "packet/packet_pool.hpp"
+
+namespace sy::port {
+
+// Why a port dropped a packet at the I/O boundary (the datapath has its own reasons).
+enum class PortDrop : std::uint8_t {
+    rx_no_buffer,     // the packet pool was empty
+    rx_bad_vnet_hdr,  // malformed virtio-net header (case 6): never forwarded
+    rx_truncated,     // frame larger than a packet buffer
+    tx_queue_full,    // the kernel had no room (EAGAIN/ENOBUFS)
+    tx_too_big,       // the kernel refused the frame size (EMSGSIZE)
+    tx_error,         // any other send error
+    tx_port_gone,     // sent while, or after, the interface vanished
+    count_
+};
+inline constexpr std::size_t kPortDropCount = static_cast<std::size_t>(PortDrop::count_);
+const char* to_string(PortDrop reason);
+
+struct PortCounters {
+    std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
+    std::uint64_t drops[kPortDropCount] = {};
+
+    void drop(PortDrop reason, std::uint64_t n = 1) {
+        drops[static_cast<std::size_t>(reason)] += n;
+    }
+    std::uint64_t dropped(PortDrop reason) const { return drops[static_cast<std::size_t>(reason)]; }
+};
+
+class Port {
+  public:
+    Port(std::string name, offload::PortOffloadCaps caps) : name_(std::move(name)), caps_(caps) {}
+    virtual ~Port() = default;
+    Port(const Port&) = delete;
+    Port& operator=(const Port&) = delete;
+
+    const std::string& name() const { return name_; }
+    const offload::PortOffloadCaps& caps() const { return caps_; }
+    // Largest IP datagram the port sends without GSO (0: no limit).
+    std::uint32_t mtu() const { return caps_.mtu; }
+
+    // Receive up to the batch's free capacity, with packets taken from `pool`, appended to
+    // `batch`. Returns how many were added. Never blocks.
+    virtual std::uint32_t rx_burst(PacketPool& pool, PacketBatch& batch) = 0;
+    // Send every packet in `batch`, then return each one to `pool` (sent or dropped, counted)
+    // and clear the batch.
+    virtual void tx_burst(PacketBatch& batch, PacketPool& pool) = 0;
+    // Readable when rx_burst has something (or the port failed); -1 if the port cannot be
+    // waited on and must be polled.
+    virtual int poll_fd() const = 0;
+
+    // True once the underlying device vanished (deleted interface, closed TAP): the datapath
+    // then removes the port. `gone_reason()` says why, for the log.
+    bool gone() const { return gone_; }
+    const std::string& gone_reason() const { return gone_reason_; }
+
+    PortCounters& counters() { return counters_; }
+    const PortCounters& counters() const { return counters_; }
+
+  protected:
+    void mark_gone(std::string reason) {
+        if (gone_) return;
+        gone_ = true;
+        gone_reason_ = std::move(reason);
+    }
+    PortCounters counters_;
+
+  private:
+    std::string name_;
+    offload::PortOffloadCaps caps_;
+    bool gone_ = false;
+    std::string gone_reason_;
+};
+
+}  // namespace sy::port
