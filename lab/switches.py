@@ -112,27 +112,19 @@ class OvsUserspace:
 
 class Switchyard:
     """Our switch: its daemon in the foreground of a background process, configured with the
-    CLI. `offload` is the add-port --offload value (None: the default); `corrupt` and
-    `unsafe_mark_verified` are the veth-lesson port options."""
+    CLI. `offload` is every port's add-port --offload value (None: the default);
+    `port_options` maps a port to extra add-port arguments (the veth-lesson options)."""
 
     bridge = "br0"
 
-    def __init__(self, binary=None, offload=None, corrupt=None, unsafe_mark_verified=False,
-                 corrupt_port=None):
+    def __init__(self, binary=None, offload=None, port_options=None):
         self.binary = binary or os.environ.get("SWITCHYARD_BIN") or DEFAULT_SWITCHYARD
         self.offload = offload
-        self.corrupt = corrupt
-        self.unsafe_mark_verified = unsafe_mark_verified
-        self.corrupt_port = corrupt_port
+        self.port_options = port_options or {}
         self.name = "switchyard" + (f"-{offload}" if offload else "")
         self.label = "Switchyard" + (f", offload={offload}" if offload else ", default")
         self._daemon = None
         self.dir = None
-
-    def _help(self, *verb):
-        r = subprocess.run([self.binary] + list(verb) + ["--help"], capture_output=True,
-                           text=True, timeout=10)
-        return r.stdout + r.stderr if r.returncode == 0 else ""
 
     def check_available(self):
         if not os.access(self.binary, os.X_OK):
@@ -140,16 +132,13 @@ class Switchyard:
         for verb in ("daemon", "add-br", "add-port", "stats"):
             if not switchyard_has_verb(self.binary, verb):
                 raise NotAvailable(f"switchyard {verb}")
-        port_help = self._help("add-port")
-        wanted = []
-        if self.offload:
-            wanted += ["--offload", self.offload]
-        if self.corrupt is not None:
-            wanted.append("--corrupt")
-        if self.unsafe_mark_verified:
-            wanted.append("--unsafe-mark-verified")
+        r = subprocess.run([self.binary, "add-port", "--help"], capture_output=True, text=True,
+                           timeout=10)
+        wanted = ["--offload", self.offload] if self.offload else []
+        for args in self.port_options.values():
+            wanted += [a for a in args if a.startswith("--")]
         for word in wanted:
-            if word not in port_help:
+            if word not in r.stdout:
                 raise NotAvailable(f"switchyard add-port {word}")
 
     def cli(self, *args, check=True, timeout=15):
@@ -178,12 +167,7 @@ class Switchyard:
             args = ["add-port", self.bridge, port]
             if self.offload:
                 args += ["--offload", self.offload]
-            if self.corrupt_port in (None, port):
-                if self.corrupt is not None:
-                    args += ["--corrupt", str(self.corrupt)]
-                if self.unsafe_mark_verified:
-                    args.append("--unsafe-mark-verified")
-            self.cli(*args)
+            self.cli(*args, *self.port_options.get(port, []))
 
     def stats(self):
         import json

@@ -15,7 +15,7 @@ import tempfile
 from . import handshake, system, topology
 from .switches import Switchyard
 from .system import NotAvailable
-from .topology import CLIENT, Offloads
+from .topology import CLIENT, CONTAINER, Offloads
 
 CORRUPT_FRACTION = 0.01
 FILE_MB = 20
@@ -56,14 +56,15 @@ def corrupted_count(stats):
 
 def run(scenario, unsafe_mark_verified, opts, megabytes=None, fraction=CORRUPT_FRACTION):
     megabytes = megabytes or opts.corrupt_file_mb or FILE_MB
-    # The options go on the client's port: the packets it sends towards the receiver are
-    # the ones corrupted and (unsafely) marked verified.
-    switch = Switchyard(opts.switchyard_bin, corrupt=fraction,
-                        unsafe_mark_verified=unsafe_mark_verified,
-                        corrupt_port=CLIENT.root_ifname)
+    # The container's port corrupts what it receives (the download's data); the client's
+    # port is the one that would (unsafely) mark what it sends to the receiver as verified.
+    options = {CONTAINER.root_ifname: ["--corrupt", str(fraction)]}
+    if unsafe_mark_verified:
+        options[CLIENT.root_ifname] = ["--unsafe-mark-verified"]
+    switch = Switchyard(opts.switchyard_bin, port_options=options)
     row = {"scenario": scenario, "switch": switch.label,
-           "port_options": f"--corrupt {fraction}"
-                           + (" --unsafe-mark-verified" if unsafe_mark_verified else ""),
+           "port_options": "; ".join(f"{port} {' '.join(args)}"
+                                     for port, args in options.items()),
            "file_mb": megabytes}
     try:
         switch.check_available()

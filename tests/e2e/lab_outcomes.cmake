@@ -1,0 +1,6 @@
+# The lab (lab/, issue 5) as an end-to-end test: runs every scenario and asserts the
+# outcomes its table shows (tests/e2e/lab_outcomes.py). Needs root; a few minutes.
+add_test(NAME e2e_lab_outcomes
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/lab_outcomes.py
+                 --switchyard ${SY_SWITCHYARD_BIN})
+set_tests_properties(e2e_lab_outcomes PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 900)

@@ -1,0 +1,169 @@
+#!/usr/bin/python3
+"""End-to-end test of the lab: runs `python3 -m lab --json` and asserts the outcomes the
+table must show, not just that it ran. Switchyard rows are asserted once the features they
+need exist; before that the test says which ones it skipped.
+
+Usage: lab_outcomes.py [--switchyard PATH] [--from-json FILE]   (--from-json: check a saved
+report instead of running the lab, e.g. to see the checks fail on a doctored one)
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DOWNLOAD_MB = 8  # the veth lesson's file: big enough for ~1% corruption to hit many segments
+
+
+class Checker:
+    def __init__(self, rows):
+        self.rows = {r["scenario"]: r for r in rows}
+        self.failures, self.skipped, self.passed = [], [], 0
+
+    def check(self, condition, message):
+        if condition:
+            self.passed += 1
+        else:
+            self.failures.append(message)
+
+    def row(self, name, optional=False):
+        """The scenario's row if it ran. A non-optional scenario must have run; an optional
+        (Switchyard) one is skipped while its feature is missing."""
+        row = self.rows.get(name)
+        if row is None:
+            self.failures.append(f"{name}: missing from the lab's output")
+            return None
+        if row.get("available"):
+            return row
+        note = row.get("note") or row.get("error") or "?"
+        if optional and note.startswith("not available yet"):
+            self.skipped.append(f"{name}: {note}")
+        else:
+            self.failures.append(f"{name}: did not run: {note}")
+        return None
+
+
+def errors_of(row, who):
+    return (row.get("csum_errors") or {}).get(who, 0)
+
+
+def synack_at(row, point):
+    return (row.get("synack") or {}).get(point) or {}
+
+
+def mark_at(row, kind, point):
+    """The kernel mark, or None when `switchyard capture` was not there to record it."""
+    return ((row.get("marks") or {}).get(kind) or {}).get(point)
+
+
+def check_working(c, name, optional=False, expect_pseudo=False):
+    row = c.row(name, optional)
+    if not row:
+        return
+    c.check(row["page"], f"{name}: curl did not get the page")
+    c.check(not any((row.get("csum_errors") or {}).values()),
+            f"{name}: TcpInCsumErrors rose: {row.get('csum_errors')}")
+    # What reaches the client must be a checksum it can trust: complete, or the pseudo sum
+    # of a packet the kernel still marks for completion. tcpdump alone cannot tell these
+    # apart from the broken case; the mark can.
+    p3, mark = synack_at(row, "p3"), mark_at(row, "SYN/ACK", "p3")
+    c.check(p3.get("kind") == "ok" or (p3.get("kind") == "pseudo"
+                                       and mark in (None, "csum_notready")),
+            f"{name}: SYN/ACK at point 3 is {p3} with kernel mark {mark}")
+    if expect_pseudo:  # the kernel passes the partial checksum on, unfinished, to the end
+        c.check(p3.get("kind") == "pseudo", f"{name}: SYN/ACK at point 3 is {p3}, "
+                "expected the pseudo sum (offloads on)")
+
+
+def check_syn_dropped(c, name, optional=False):
+    """The client's partial SYN leaves the switch unfinished: the container drops it."""
+    row = c.row(name, optional)
+    if not row:
+        return
+    c.check(not row["page"], f"{name}: curl got the page, expected a hang")
+    c.check(errors_of(row, "container") > 0,
+            f"{name}: container TcpInCsumErrors did not rise: {row.get('csum_errors')}")
+    syn = row.get("syn_p3") or {}
+    c.check(syn.get("kind") == "pseudo", f"{name}: SYN at point 3 is {syn}, expected pseudo")
+
+
+def check_synack_breaks(c, name):
+    """The original's picture: the SYN passes, the SYN/ACK arrives with the pseudo sum and
+    no mark, equal to the SYN's pseudo-header sum, and the client drops it."""
+    row = c.row(name)
+    if not row:
+        return
+    c.check(not row["page"], f"{name}: curl got the page, expected a hang")
+    c.check(errors_of(row, "client") > 0,
+            f"{name}: client TcpInCsumErrors did not rise: {row.get('csum_errors')}")
+    p3, syn = synack_at(row, "p3"), row.get("syn_p3") or {}
+    c.check(p3.get("kind") == "pseudo", f"{name}: SYN/ACK at point 3 is {p3}, expected pseudo")
+    c.check(p3.get("csum") == syn.get("pseudo_sum"),
+            f"{name}: SYN/ACK at 3 ({p3.get('csum')}) differs from the SYN's pseudo sum "
+            f"({syn.get('pseudo_sum')})")
+    c.check(mark_at(row, "SYN/ACK", "p3") in (None, "none"),
+            f"{name}: SYN/ACK at point 3 still marked {mark_at(row, 'SYN/ACK', 'p3')}")
+    c.check(mark_at(row, "SYN/ACK", "p2") in (None, "csum_notready"),
+            f"{name}: SYN/ACK at point 2 marked {mark_at(row, 'SYN/ACK', 'p2')}")
+
+
+def check_download(c, name, intact):
+    row = c.row(name, optional=True)
+    if not row:
+        return
+    if intact:
+        c.check(row["download_complete"] and row["sha256_match"],
+                f"{name}: SHA-256 differs or the download broke off: {row}")
+    else:
+        c.check(row["sha256_received"] is not None and not row["sha256_match"],
+                f"{name}: the corrupted download arrived intact: {row}")
+    corrupted = row.get("corrupted_packets")
+    c.check(corrupted is None or corrupted > 0, f"{name}: the switch corrupted no packet")
+
+
+def check_all(rows):
+    c = Checker(rows)
+    check_working(c, "linux-bridge", expect_pseudo=True)
+    check_syn_dropped(c, "ovs")
+    check_working(c, "ovs-tso")
+    check_synack_breaks(c, "ovs-client-tx-off")
+    check_working(c, "ovs-tx-off")
+    check_syn_dropped(c, "switchyard-legacy", optional=True)
+    check_working(c, "switchyard", optional=True)
+    check_download(c, "corrupt-safe", intact=True)
+    check_download(c, "corrupt-unsafe", intact=False)
+    return c
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--switchyard", default=os.path.join(REPO, "build/apps/switchyard/switchyard"))
+    p.add_argument("--from-json", metavar="FILE")
+    args = p.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            report = json.load(f)
+    else:
+        r = subprocess.run(["/usr/bin/python3", "-m", "lab", "--json", "--switchyard",
+                            args.switchyard, "--file-mb", str(DOWNLOAD_MB)],
+                           cwd=REPO, capture_output=True, text=True, timeout=900)
+        sys.stderr.write(r.stderr)
+        if r.returncode not in (0, 1):  # 1: the lab itself saw a surprise; we say which
+            print(f"lab exited {r.returncode}")
+            return 1
+        report = json.loads(r.stdout)
+        print(json.dumps(report, indent=1))
+    c = check_all(report["scenarios"])
+    for s in c.skipped:
+        print(f"SKIPPED (feature not there yet) {s}")
+    for f in c.failures:
+        print(f"FAILED {f}")
+    print(f"lab_outcomes: {c.passed} checks passed, {len(c.failures)} failed, "
+          f"{len(c.skipped)} scenarios skipped")
+    return 1 if c.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
