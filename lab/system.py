@@ -85,7 +85,8 @@ def _raise_interrupt(signum, _frame):
 
 
 def install_signal_handlers():
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    # SIGINT explicitly too: a shell starts background jobs with SIGINT ignored.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _raise_interrupt)
 
 
@@ -203,19 +204,24 @@ def stop_process(proc, sig=signal.SIGTERM, grace=3.0):
         return proc.wait(timeout=5)
 
 
+def _alive(pid):
+    """True while `pid` runs. A zombie counts as gone: a daemon that detached itself is
+    reparented to PID 1, which may be slow (or never) to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def kill_pid(pid, grace=3.0):
     """Stops a daemon that detached itself (we know it only by its pid file)."""
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
+    if wait_until(lambda: not _alive(pid), grace, interval=0.05):
+        return
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
