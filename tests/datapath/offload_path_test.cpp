@@ -151,6 +151,17 @@ TEST_F(OffloadPathTest, OversizeFrameToASmallMtuPortIsDroppedAndCounted) {
     EXPECT_EQ(drops("b", "egress_oversize"), 1u);
 }
 
+// Bits that differ between two equally long frames, and where the first one is.
+int bit_diff(const Bytes& a, const Bytes& b, std::size_t& first_at) {
+    int n = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const int d = __builtin_popcount(a[i] ^ b[i]);
+        if (d && n == 0) first_at = i;
+        n += d;
+    }
+    return n;
+}
+
 TEST_F(OffloadPathTest, CorruptedPacketIsNeverMarkedVerified) {
     auto* a = add("a", OffloadMode::vnet_hdr, 0, {}, nullptr, /*corrupt=*/1.0);
     auto* b = add("b");
@@ -171,6 +182,12 @@ TEST_F(OffloadPathTest, CorruptedPacketIsNeverMarkedVerified) {
         EXPECT_FALSE(o.offload.is_partial()) << "finished before the damage, so it shows";
         EXPECT_FALSE(testlib::l4_checksum_ok(relayout(o.bytes, good)))
             << "the receiver must be able to detect the flipped bit";
+        // Exactly one payload bit differs from the correctly checksummed original: the
+        // checksum field itself holds the sender's (correct) value.
+        ASSERT_EQ(o.bytes.size(), good.bytes.size());
+        std::size_t at = 0;
+        EXPECT_EQ(bit_diff(o.bytes, good.bytes, at), 1);
+        EXPECT_GE(at, good.payload);
     }
     EXPECT_EQ(stats("a").corrupted_injected, 2u);
 }
