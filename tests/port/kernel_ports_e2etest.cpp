@@ -1,0 +1,207 @@
+// AF_PACKET and TAP ports against the real kernel (root): a veth pair (no addresses, IPv6 off,
+// so nothing but our frames crosses it) carries a partial checksum and a TCP super-frame with
+// their metadata intact in vnet-header mode, and none in legacy mode.
+#include <net/if.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "port/af_packet/af_packet_port.hpp"
+#include "port/tap/tap_port.hpp"
+#include "testlib/frame_builder.hpp"
+
+namespace sy::port {
+namespace {
+
+using namespace std::chrono_literals;
+
+int sh(const std::string& cmd) {
+    return std::system(cmd.c_str());
+}
+
+void disable_ipv6(const std::string& ifname) {
+    std::ofstream(fmt::format("/proc/sys/net/ipv6/conf/{}/disable_ipv6", ifname)) << "1";
+}
+
+class VethPair : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+        a = fmt::format("sydpk{}a", ::getpid() % 100000);
+        b = fmt::format("sydpk{}b", ::getpid() % 100000);
+        ASSERT_EQ(sh(fmt::format("ip link add {} type veth peer name {}", a, b)), 0);
+        disable_ipv6(a);
+        disable_ipv6(b);
+        ASSERT_EQ(sh(fmt::format("ip link set {} up && ip link set {} up", a, b)), 0);
+        // Until link-watch has activated the queueing discipline, sends are silently dropped.
+        for (int i = 0; i < 300 && !(operstate_up(a) && operstate_up(b)); ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        ASSERT_TRUE(operstate_up(a) && operstate_up(b));
+    }
+    static bool operstate_up(const std::string& ifname) {
+        std::string state;
+        std::ifstream(fmt::format("/sys/class/net/{}/operstate", ifname)) >> state;
+        return state == "up";
+    }
+    void TearDown() override {
+        if (!a.empty()) sh(fmt::format("ip link del {} 2>/dev/null", a));
+    }
+    // Receives one frame on `port`, waiting up to a second.
+    Packet* receive(Port& port, PacketPool& pool) {
+        for (int i = 0; i < 200; ++i) {
+            PacketBatch batch;
+            if (port.rx_burst(pool, batch) > 0) {
+                for (std::uint32_t j = 1; j < batch.count; ++j) pool.free(batch.packets[j]);
+                return batch.packets[0];
+            }
+            std::this_thread::sleep_for(5ms);
+        }
+        return nullptr;
+    }
+    void send(Port& port, PacketPool& pool, const std::vector<std::uint8_t>& bytes,
+              const OffloadInfo& offload) {
+        Packet* p = pool.alloc();
+        ASSERT_NE(p, nullptr);
+        std::memcpy(p->data(), bytes.data(), bytes.size());
+        p->length = static_cast<std::uint32_t>(bytes.size());
+        p->offload = offload;
+        PacketBatch batch;
+        batch.push(p);
+        port.tx_burst(batch, pool);
+        ASSERT_EQ(port.counters().tx_packets, 1u) << "send failed";
+    }
+    std::string a, b;
+    PacketPool pool{64, kSuperFrameBufferSize};
+};
+
+testlib::Frame tcp(std::size_t payload) {
+    testlib::FrameSpec s;
+    s.payload = testlib::make_payload(payload);
+    s.csum = testlib::CsumFill::seed;
+    return testlib::build_frame(s);
+}
+
+TEST_F(VethPair, VnetHeaderCarriesAPartialChecksumAcross) {
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, {});
+    ASSERT_TRUE(pa) << pa.status().message();
+    ASSERT_TRUE(pb) << pb.status().message();
+    EXPECT_TRUE(pa.value()->caps().l4_csum);
+    EXPECT_TRUE(pa.value()->caps().tso4);
+    EXPECT_FALSE(pa.value()->caps().uso) << "never advertise UDP segmentation (case 8)";
+    const testlib::Frame f = tcp(100);
+    send(*pa.value(), pool, f.bytes, testlib::partial_offload(f));
+    Packet* got = receive(*pb.value(), pool);
+    ASSERT_NE(got, nullptr);
+    EXPECT_EQ(std::vector<std::uint8_t>(got->data(), got->data() + got->length), f.bytes);
+    EXPECT_TRUE(got->offload.is_partial()) << "CHECKSUM_PARTIAL must survive the hop";
+    EXPECT_EQ(got->offload.csum_start, f.l4);
+    EXPECT_EQ(got->offload.csum_offset, 16);
+    pool.free(got);
+    PacketBatch none;
+    EXPECT_EQ(pa.value()->rx_burst(pool, none), 0u) << "PACKET_IGNORE_OUTGOING: not our own frame";
+}
+
+TEST_F(VethPair, VnetHeaderCarriesATcpSuperFrameWhole) {
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, {});
+    ASSERT_TRUE(pa && pb);
+    const testlib::Frame f = tcp(30000);
+    send(*pa.value(), pool, f.bytes, testlib::gso_offload(f, 1448));
+    Packet* got = receive(*pb.value(), pool);
+    ASSERT_NE(got, nullptr);
+    EXPECT_EQ(got->length, f.bytes.size());
+    EXPECT_EQ(got->offload.gso.type, GsoType::tcpv4);
+    EXPECT_EQ(got->offload.gso.size, 1448);
+    pool.free(got);
+}
+
+TEST_F(VethPair, LegacyModeLosesTheMetadata) {
+    AfPacketOptions legacy;
+    legacy.vnet_hdr = false;
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, legacy);
+    ASSERT_TRUE(pa && pb);
+    EXPECT_FALSE(pb.value()->caps().l4_csum);
+    const testlib::Frame f = tcp(100);
+    send(*pa.value(), pool, f.bytes, testlib::partial_offload(f));
+    Packet* got = receive(*pb.value(), pool);
+    ASSERT_NE(got, nullptr);
+    EXPECT_EQ(got->offload.csum, CsumState::none) << "no vnet header: nothing known";
+    EXPECT_EQ(testlib::rd16(f.bytes, f.csum_field),
+              (got->data()[f.csum_field] << 8) | got->data()[f.csum_field + 1])
+        << "the pseudo-header seed arrives as is: the original bug's raw material";
+    pool.free(got);
+}
+
+TEST_F(VethPair, DeletedInterfaceMarksThePortGone) {
+    auto pb = AfPacketPort::open(b, {});
+    ASSERT_TRUE(pb);
+    ASSERT_EQ(sh(fmt::format("ip link del {}", a)), 0);
+    a.clear();
+    PacketBatch batch;
+    for (int i = 0; i < 100 && !pb.value()->gone(); ++i) {
+        pb.value()->rx_burst(pool, batch);
+        std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_TRUE(pb.value()->gone());
+    EXPECT_NE(pb.value()->gone_reason().find("recvmmsg"), std::string::npos);
+}
+
+TEST(AfPacketPort, UnknownInterfaceIsAPreciseError) {
+    auto p = AfPacketPort::open("sydp-nonexist", {});
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.status().code(), Errc::not_found);
+    EXPECT_NE(p.status().message().find("sydp-nonexist"), std::string::npos);
+}
+
+TEST(TapPort, ReceivesWhatTheKernelSendsWithItsMetadata) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    const std::string name = fmt::format("sydpt{}", ::getpid() % 100000);
+    auto tap = TapPort::open(name, true);
+    ASSERT_TRUE(tap) << tap.status().message();
+    disable_ipv6(name);
+    EXPECT_TRUE(tap.value()->caps().l4_csum);
+    EXPECT_TRUE(tap.value()->caps().tso6);
+    EXPECT_FALSE(tap.value()->caps().uso);
+    // A packet socket on the TAP interface transmits into the TAP: the kernel side talking.
+    auto kernel_side = AfPacketPort::open(name, {});
+    ASSERT_TRUE(kernel_side) << kernel_side.status().message();
+    PacketPool pool(16, kSuperFrameBufferSize);
+    const testlib::Frame f = tcp(100);
+    Packet* p = pool.alloc();
+    std::memcpy(p->data(), f.bytes.data(), f.bytes.size());
+    p->length = static_cast<std::uint32_t>(f.bytes.size());
+    p->offload = testlib::partial_offload(f);
+    PacketBatch out;
+    out.push(p);
+    kernel_side.value()->tx_burst(out, pool);
+    Packet* got = nullptr;
+    for (int i = 0; i < 200 && !got; ++i) {
+        PacketBatch in;
+        if (tap.value()->rx_burst(pool, in) > 0) {
+            got = in.packets[0];
+            for (std::uint32_t j = 1; j < in.count; ++j) pool.free(in.packets[j]);
+        } else {
+            std::this_thread::sleep_for(5ms);
+        }
+    }
+    ASSERT_NE(got, nullptr);
+    EXPECT_EQ(got->length, f.bytes.size());
+    EXPECT_TRUE(got->offload.is_partial()) << "TUNSETOFFLOAD CSUM: partial passed to us";
+    pool.free(got);
+    tap.value().reset();  // closing a non-persistent TAP deletes it
+    EXPECT_EQ(::if_nametoindex(name.c_str()), 0u);
+}
+
+}  // namespace
+}  // namespace sy::port
