@@ -5,6 +5,7 @@
 // not from src/net, so tests built on these frames check our code against independent code.
 // Tests only: allocates freely.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -204,7 +205,7 @@ inline Frame build_frame(const FrameSpec& s) {
             l4[12] = static_cast<std::uint8_t>((l4.size() / 4) << 4);
             l4[13] = s.tcp_flags;
             wr16(l4, 14, s.window);
-            std::memcpy(&l4[20], opts.data(), opts.size());
+            std::copy(opts.begin(), opts.end(), l4.begin() + 20);
         } else if (s.l4 == kUdp) {
             l4.resize(8);
             wr16(l4, 0, s.sport);
