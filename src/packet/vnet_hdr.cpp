@@ -125,7 +125,9 @@ VnetDecodeStatus decode_vnet_hdr(const VirtioNetHdr& hdr, std::span<const std::u
         }
     }
     if (gso_type != GsoType::none) {
-        if (!needs_csum) return VnetDecodeStatus::gso_without_needs_csum;
+        if (!needs_csum && !(hdr.flags & VirtioNetHdr::kFlagDataValid)) {
+            return VnetDecodeStatus::gso_without_needs_csum;
+        }
         if (hdr.gso_size == 0) return VnetDecodeStatus::gso_size_zero;
         if (hdr.hdr_len > len) return VnetDecodeStatus::hdr_len_beyond_frame;
     }
@@ -205,7 +207,8 @@ namespace {
 OffloadCheck check_gso(const OffloadInfo& info, const net::ParsedHeaders& parsed,
                        std::uint32_t frame_len) {
     const GsoInfo& gso = info.gso;
-    if (!info.is_partial()) return OffloadCheck::gso_without_partial;
+    // A verified (GRO'd) super-frame may be segmented: its payload was checked as a whole.
+    if (!info.is_partial() && !info.is_verified()) return OffloadCheck::gso_without_partial;
     if (gso.size == 0) return OffloadCheck::gso_size_zero;
     if (gso.hdr_len > frame_len) return OffloadCheck::hdr_len_beyond_frame;
     if (parsed.tunnel != net::TunnelKind::none) return OffloadCheck::gso_on_tunnel;
@@ -229,7 +232,7 @@ OffloadCheck check_gso(const OffloadInfo& info, const net::ParsedHeaders& parsed
             break;
     }
     if (!matches) return OffloadCheck::gso_type_mismatch;
-    if (info.csum_start != l.l4) return OffloadCheck::gso_csum_not_l4;
+    if (info.is_partial() && info.csum_start != l.l4) return OffloadCheck::gso_csum_not_l4;
     return OffloadCheck::ok;
 }
 

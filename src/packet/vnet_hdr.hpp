@@ -44,7 +44,7 @@ enum class VnetDecodeStatus : std::uint8_t {
     csum_field_beyond_frame,  // csum_start + csum_offset + 2 > frame length
     unsupported_gso_type,     // gso_type not one of NONE/TCPV4/TCPV6/UDP/UDP_L4
     ecn_without_gso,          // GSO_ECN on GSO_NONE
-    gso_without_needs_csum,   // a super-frame must carry a partial checksum
+    gso_without_needs_csum,   // a super-frame with neither NEEDS_CSUM nor DATA_VALID
     gso_size_zero,            // GSO type set but segment size 0
     hdr_len_beyond_frame,     // GSO hdr_len larger than the frame
 };
@@ -53,6 +53,8 @@ const char* to_string(VnetDecodeStatus s);
 // Fills `out` from a header received with `frame`. On error `out` is left as none (no csum
 // info, no GSO): the caller drops the packet and counts the reason (case 6).
 // DATA_VALID alone gives `verified`; with NEEDS_CSUM, NEEDS_CSUM wins (like the kernel).
+// A super-frame comes with NEEDS_CSUM (sent by a local stack: TSO) or DATA_VALID only (GRO'd
+// on receive, checksums verified by GRO; the kernel's virtio_net_hdr_from_skb).
 // hdr_len is kept as given: the virtio spec calls it a hint, and Linux fills it with the
 // linear length of the skb, which may be more than the headers.
 VnetDecodeStatus decode_vnet_hdr(const VirtioNetHdr& hdr, std::span<const std::uint8_t> frame,
@@ -72,7 +74,7 @@ enum class OffloadCheck : std::uint8_t {
     csum_start_not_l4,        // csum_start at no L4 header we parsed (maybe an unparsed tunnel)
     csum_offset_mismatch,     // offset is not the protocol's field (TCP 16, UDP 6, SCTP 8, ICMP 2)
     csum_on_fragment,         // a partial checksum on an IP fragment: nothing can finish it
-    gso_without_partial,      // GSO but the checksum is not partial
+    gso_without_partial,      // GSO with checksum state none: unknown data, cannot segment
     gso_size_zero,
     gso_type_mismatch,  // e.g. TCPV4 on an IPv6 frame, or on UDP
     gso_on_tunnel,      // encapsulated super-frames: not supported (case 36)

@@ -272,6 +272,31 @@ TEST_F(TxFixture, F34_GsoToNonTsoPortIsSegmented) {
     pool.free(p);
 }
 
+// A GRO'd super-frame (DATA_VALID + GSO, no NEEDS_CSUM): segmented with fresh checksums for a
+// port without TSO; passed as a partial super-frame with its seed to a TSO port.
+TEST_F(TxFixture, GroVerifiedSuperFrame) {
+    const Frame f = build_frame({.ip_version = 6, .payload = make_payload(4000)});
+    OffloadInfo gro = gso_offload(f, 1440);
+    gro.csum = CsumState::verified;
+    gro.csum_start = gro.csum_offset = 0;
+    TxPreparer raw(kRaw, pool);
+    Packet* p = load_packet(pool, f, gro);
+    const TxResult r = raw.prepare(*p, out);
+    ASSERT_EQ(r.count, 3u);
+    for (std::uint32_t i = 0; i < r.count; ++i) {
+        EXPECT_TRUE(l4_checksum_ok(sent(i, f)));
+        EXPECT_EQ(out[i]->offload.csum, CsumState::none);
+        pool.free(out[i]);
+    }
+    p->offload = gro;
+    TxPreparer vnet(kVnet, pool);
+    ASSERT_EQ(vnet.prepare(*p, out).count, 1u);
+    EXPECT_EQ(p->offload.csum, CsumState::partial);
+    EXPECT_EQ(p->offload.csum_start, f.l4);
+    EXPECT_EQ(stored_l4_checksum(sent(0, f)), ref_seed(f));
+    pool.free(p);
+}
+
 // F35: to a TSO port whose MTU is smaller than headers + gso_size: the segment size is lowered
 // (TCP) so the device never gets an invalid one; USO beyond the MTU is dropped.
 TEST_F(TxFixture, F35_TsoBeyondEgressMtu) {

@@ -86,6 +86,10 @@ TEST(VnetHdr, A6_MalformedHeadersAreNamed) {
     h.hdr_len = 54;
     h.flags = 0;
     EXPECT_EQ(decode_vnet_hdr(h, f.bytes, o), VnetDecodeStatus::gso_without_needs_csum);
+    h.flags = V::kFlagDataValid;  // GRO'd on receive: checked, no partial checksum
+    ASSERT_EQ(decode_vnet_hdr(h, f.bytes, o), VnetDecodeStatus::ok);
+    EXPECT_EQ(o.csum, CsumState::verified);
+    EXPECT_TRUE(o.gso.active());
     EXPECT_STREQ(to_string(VnetDecodeStatus::csum_field_beyond_frame),
                  "csum_start+csum_offset+2 > len");
 }
@@ -206,6 +210,8 @@ TEST(CheckOffload, GsoMustMatchTheHeaders) {
     o = gso_offload(v4, 1448);
     o.csum = CsumState::none;
     EXPECT_EQ(check(v4, o), OffloadCheck::gso_without_partial);
+    o.csum = CsumState::verified;
+    EXPECT_EQ(check(v4, o), OffloadCheck::ok);  // GRO'd
     o = gso_offload(v4, 0);
     EXPECT_EQ(check(v4, o), OffloadCheck::gso_size_zero);
     o = gso_offload(v4, 1448);
