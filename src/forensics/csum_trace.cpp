@@ -1,0 +1,200 @@
+#include "forensics/csum_trace.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "capture/capture_reader.hpp"
+#include "forensics/correlator.hpp"
+#include "forensics/segment_diff.hpp"
+
+namespace sy::forensics {
+namespace {
+
+bool is_partial_state(const Sighting& s) {
+    return s.state == CsumState::partial ||
+           (s.state == CsumState::bad && s.kmark == capture::KernelMark::csum_notready);
+}
+
+Status read_point(const TraceInput& input, std::uint32_t point, Correlator& correlator,
+                  FileSummary& summary) {
+    auto reader = capture::CaptureReader::open(input.path);
+    if (!reader) return reader.status();
+    summary.name = input.name;
+    summary.path = input.path;
+    summary.format = reader->is_pcapng() ? "pcapng" : "pcap";
+    summary.link_type = capture::to_string(reader->link_type());
+    capture::CapturedPacket packet;
+    for (;;) {
+        const capture::ReadOutcome outcome = reader->next(packet);
+        if (outcome == capture::ReadOutcome::end) break;
+        if (outcome == capture::ReadOutcome::truncated) {
+            summary.warnings.push_back(reader->message());
+            break;
+        }
+        if (outcome == capture::ReadOutcome::error) return Status(Errc::corrupt, reader->message());
+        ++summary.records;
+        ExtractResult r = extract_sighting(packet, point);
+        if (!r.sighting) {
+            switch (r.skipped) {
+                case SkipReason::not_ip:
+                    ++summary.not_ip;
+                    break;
+                case SkipReason::not_checked_protocol:
+                    ++summary.other_protocol;
+                    break;
+                case SkipReason::unparsable:
+                    ++summary.unparsable;
+                    break;
+            }
+            continue;
+        }
+        ++summary.checked;
+        if (r.sighting->kmark != capture::KernelMark::unknown) ++summary.kernel_marks;
+        if (packet.has_meta && packet.meta.has_offload) ++summary.switch_metadata;
+        correlator.add(*r.sighting);
+    }
+    if (reader->metadata_lost())
+        summary.warnings.push_back(
+            fmt::format("{}: per-packet options unreadable after record {} "
+                        "({}); later packets have no recorded metadata",
+                        input.path, summary.records, reader->metadata_error()));
+    return {};
+}
+
+void count_hops(TraceResult& r) {
+    std::map<std::pair<std::int32_t, std::int32_t>, HopSummary> hops;
+    auto hop_at = [&](std::int32_t from, std::int32_t to) -> HopSummary& {
+        HopSummary& h = hops[{from, to}];
+        h.from = from;
+        h.to = to;
+        return h;
+    };
+    for (const PacketResult& p : r.packets) {
+        for (std::size_t i = 1; i < p.sightings.size(); ++i) {
+            const Sighting& a = r.sightings[p.sightings[i - 1]];
+            const Sighting& b = r.sightings[p.sightings[i]];
+            HopSummary& h =
+                hop_at(static_cast<std::int32_t>(a.point), static_cast<std::int32_t>(b.point));
+            ++h.seen;
+            if (is_partial_state(a) && (b.state == CsumState::good)) ++h.completed;
+        }
+        const Verdict& v = p.verdict;
+        if (is_problem(v.status) && v.to_point != kNoPoint)
+            ++hop_at(v.from_point, v.to_point).broken;
+    }
+    // Hops in path order: forward ones by their first point, then the reverse ones.
+    for (auto& [key, h] : hops) r.hops.push_back(h);
+    std::stable_sort(r.hops.begin(), r.hops.end(), [](const HopSummary& a, const HopSummary& b) {
+        const bool fa = a.from < a.to, fb = b.from < b.to;
+        if (fa != fb) return fa;
+        return fa ? a.from < b.from : a.from > b.from;
+    });
+}
+
+// Second read, only for corrupted packets: which bytes changed between the two sightings.
+Status fill_changed_offsets(const std::vector<TraceInput>& inputs, TraceResult& r) {
+    std::map<std::uint32_t, std::set<std::uint64_t>> wanted;  // point -> records
+    for (const PacketResult& p : r.packets) {
+        const Verdict& v = p.verdict;
+        if (v.compare_before < 0) continue;
+        for (std::int32_t pos : {v.compare_before, v.compare_after}) {
+            const Sighting& s = r.sightings[p.sightings[pos]];
+            wanted[s.point].insert(s.record);
+        }
+    }
+    std::map<std::pair<std::uint32_t, std::uint64_t>, Segments> bytes;
+    for (const auto& [point, records] : wanted) {
+        auto reader = capture::CaptureReader::open(inputs[point].path);
+        if (!reader) return reader.status();
+        capture::CapturedPacket packet;
+        while (reader->next(packet) == capture::ReadOutcome::packet) {
+            if (records.count(packet.index) == 0) continue;
+            bytes[{point, packet.index}] = segments_of(packet);
+            if (bytes.size() == records.size()) break;
+        }
+    }
+    for (PacketResult& p : r.packets) {
+        Verdict& v = p.verdict;
+        if (v.compare_before < 0) continue;
+        const Sighting& a = r.sightings[p.sightings[v.compare_before]];
+        const Sighting& b = r.sightings[p.sightings[v.compare_after]];
+        const Segments& sa = bytes[{a.point, a.record}];
+        const Segments& sb = bytes[{b.point, b.record}];
+        const bool l4 = v.layer == Layer::l4;
+        diff_bytes(l4 ? sa.l4 : sa.ip_header, l4 ? sb.l4 : sb.ip_header, v);
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<std::vector<TraceInput>> parse_trace_inputs(const std::vector<std::string>& words) {
+    std::vector<TraceInput> inputs;
+    std::set<std::string> names;
+    for (const std::string& w : words) {
+        TraceInput in;
+        const auto eq = w.find('=');
+        std::error_code ec;
+        if (eq != std::string::npos && eq > 0 && !std::filesystem::exists(w, ec)) {
+            in.name = w.substr(0, eq);
+            in.path = w.substr(eq + 1);
+        } else {
+            in.path = w;
+            in.name = std::filesystem::path(w).stem().string();
+        }
+        if (in.path.empty())
+            return Status(Errc::invalid_argument, fmt::format("{}: no file after '='", w));
+        if (!names.insert(in.name).second) {
+            // Same stem twice (a/cap.pcap b/cap.pcap): number them rather than refuse.
+            if (w.find('=') != std::string::npos && eq > 0 && in.name == w.substr(0, eq))
+                return Status(Errc::invalid_argument,
+                              fmt::format("capture point name {} given twice", in.name));
+            in.name = fmt::format("{}#{}", in.name, inputs.size() + 1);
+            names.insert(in.name);
+        }
+        inputs.push_back(std::move(in));
+    }
+    if (inputs.empty()) return Status(Errc::invalid_argument, "no capture files given");
+    return inputs;
+}
+
+Result<TraceResult> run_csum_trace(const std::vector<TraceInput>& inputs) {
+    TraceResult r;
+    Correlator correlator;
+    r.files.resize(inputs.size());
+    for (std::uint32_t i = 0; i < inputs.size(); ++i) {
+        r.points.push_back(inputs[i].name);
+        if (Status s = read_point(inputs[i], i, correlator, r.files[i]); !s) return s;
+    }
+    r.sightings = std::move(correlator.sightings());
+    r.packets.reserve(correlator.groups().size());
+    for (PacketGroup& g : correlator.groups()) {
+        PacketResult p;
+        p.sightings = std::move(g.sightings);
+        p.verdict = judge(p.sightings, r.sightings, r.points);
+        ++r.count[static_cast<int>(p.verdict.status)];
+        if (is_problem(p.verdict.status)) ++r.problems;
+        if (p.verdict.offload_at_sender) ++r.offload_at_sender;
+        if (!p.verdict.certain) ++r.uncertain;
+        r.packets.push_back(std::move(p));
+    }
+    // Packets in order of their first sighting's time, as a person reads a trace.
+    std::stable_sort(r.packets.begin(), r.packets.end(),
+                     [&](const PacketResult& a, const PacketResult& b) {
+                         return r.sightings[a.sightings.front()].time_ns <
+                                r.sightings[b.sightings.front()].time_ns;
+                     });
+    count_hops(r);
+    if (Status s = fill_changed_offsets(inputs, r); !s) return s;
+    return r;
+}
+
+int trace_exit_status(const TraceResult& r) {
+    return r.problems > 0 ? 1 : 0;
+}
+
+}  // namespace sy::forensics
