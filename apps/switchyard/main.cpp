@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     app.add_subcommand("version", "print the version")->callback([] { fmt::print("switchyard 0.1\n"); });
     // Verb families (one line each):
     sy::app::add_capture_verbs(app);
+    sy::app::add_forensics_verbs(app);
 
     CLI11_PARSE(app, argc, argv);
     return sy::app::exit_code();
