@@ -205,6 +205,14 @@ TxResult TxPreparer::prepare_gso(Packet& p, const net::ParsedHeaders& parsed,
         return forward(p, out);
     }
 
+    if (l.l3_end - l.payload <= size) {
+        // One segment: it is the super-frame itself (same lengths, ID, seq and flags), so
+        // drop the GSO mark and treat it as a partial packet, without a copy.
+        gso = GsoInfo{};
+        ++counters_.gso_sw;
+        ++counters_.segments;
+        return prepare_partial(p, parsed, out);
+    }
     GsoOptions options;
     options.segment_size = static_cast<std::uint16_t>(size);
     options.leave_partial = caps_.l4_csum;

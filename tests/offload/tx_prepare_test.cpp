@@ -329,6 +329,25 @@ TEST_F(TxFixture, F35_TsoBeyondEgressMtu) {
     pool.free(p);
 }
 
+// A super-frame that fits in one segment is sent as itself, without a copy.
+TEST_F(TxFixture, SingleSegmentSuperFrameIsNotCopied) {
+    const Frame f = build_frame({.l4 = kUdp, .payload = make_payload(700), .csum = CsumFill::seed});
+    for (const PortOffloadCaps& caps : {kRaw, kCsumOnly}) {
+        TxPreparer tx(caps, pool);
+        Packet* p = load_packet(pool, f, gso_offload(f, 1000));
+        const TxResult r = run(tx, p);
+        ASSERT_EQ(r.count, 1u);
+        EXPECT_TRUE(r.input_forwarded);
+        EXPECT_FALSE(p->offload.gso.active());
+        EXPECT_EQ(p->offload.csum, caps.l4_csum ? CsumState::partial : CsumState::none);
+        EXPECT_EQ(caps.l4_csum ? stored_l4_checksum(sent(0, f)) == ref_seed(f)
+                               : l4_checksum_ok(sent(0, f)),
+                  true);
+        EXPECT_EQ(tx.counters().segments, 1u);
+        pool.free(p);
+    }
+}
+
 // F38: 35 KB / 1000 -> 35 segments, no drops, all 35 returned.
 TEST_F(TxFixture, F38_SegmentsBeyondABatch) {
     const Frame f = build_frame({.payload = make_payload(35000), .csum = CsumFill::seed});
