@@ -8,7 +8,9 @@
 
 namespace sy::datapath {
 
-Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config);
+// `af_packet_rx_ring`: receive kernel interfaces through a TPACKET_V3 ring, not recvmmsg.
+Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config,
+                                              bool af_packet_rx_ring = false);
 
 // What an in-memory port declares: a vnet-header-like port (partial checksums, TCP GSO, the
 // verified mark) or, in legacy mode, a bare one.

@@ -240,7 +240,7 @@ Status SwitchCore::add_port(const std::string& bridge, const PortConfig& config)
             return Status(Errc::not_found, fmt::format("no bridge '{}'", bridge));
     }
     // Opening the device may take a while: outside the lock.
-    auto io = open_port(config);
+    auto io = open_port(config, options_.af_packet_rx_ring);
     if (!io) return io.status();
     return attach(bridge, config, std::move(io.value()));
 }

@@ -1,7 +1,8 @@
 // A switch in a process of its own for the end-to-end tests: one bridge, the given kernel
 // interfaces as af_packet ports. Prints "ready" once the ports are attached, runs until
 // SIGTERM/SIGINT, then prints per-port stats (the test logs them on failure).
-// Usage: dataplane_switch_host vnet_hdr|legacy IFACE...
+// Usage: dataplane_switch_host vnet_hdr|legacy|vnet_hdr_ring IFACE...
+//   (vnet_hdr_ring: vnet headers, receive through the TPACKET_V3 ring instead of recvmmsg)
 #include <csignal>
 #include <cstring>
 #include <string>
@@ -9,7 +10,7 @@
 
 #include <fmt/core.h>
 
-#include "datapath/switch.hpp"
+#include "datapath/switch_core.hpp"
 
 namespace {
 volatile std::sig_atomic_t g_stop = 0;
@@ -24,13 +25,20 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string mode = argv[1];
-    if (mode != "vnet_hdr" && mode != "legacy") {
-        fmt::print(stderr, "mode must be vnet_hdr or legacy, not '{}'\n", mode);
+    if (mode != "vnet_hdr" && mode != "legacy" && mode != "vnet_hdr_ring") {
+        fmt::print(stderr, "mode must be vnet_hdr, legacy or vnet_hdr_ring, not '{}'\n", mode);
         return 2;
     }
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
-    auto sw = sy::datapath::Switch::create();
+    std::unique_ptr<sy::datapath::Switch> sw;
+    if (mode == "vnet_hdr_ring") {
+        sy::datapath::SwitchOptions o;
+        o.af_packet_rx_ring = true;
+        sw = std::make_unique<sy::datapath::SwitchCore>(o);
+    } else {
+        sw = sy::datapath::Switch::create();
+    }
     if (auto s = sw->add_bridge("br0"); !s) {
         fmt::print(stderr, "add_bridge: {}\n", s.message());
         return 1;

@@ -125,6 +125,37 @@ TEST_F(VethPair, VnetHeaderCarriesATcpSuperFrameWhole) {
     pool.free(got);
 }
 
+TEST_F(VethPair, Tpacketv3RingReceivesSmallFramesAndSuperFramesWithMetadata) {
+    AfPacketOptions ring;
+    ring.rx_ring = true;
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, ring);
+    ASSERT_TRUE(pa && pb) << (pb ? "" : pb.status().message());
+    const testlib::Frame small = tcp(100);
+    const testlib::Frame super = tcp(60000);
+    send(*pa.value(), pool, small.bytes, testlib::partial_offload(small));
+    Packet* p = pool.alloc();
+    std::memcpy(p->data(), super.bytes.data(), super.bytes.size());
+    p->length = static_cast<std::uint32_t>(super.bytes.size());
+    p->offload = testlib::gso_offload(super, 1448);
+    PacketBatch out;
+    out.push(p);
+    pa.value()->tx_burst(out, pool);
+    std::vector<Packet*> got;
+    for (int i = 0; i < 200 && got.size() < 2; ++i) {
+        PacketBatch in;
+        pb.value()->rx_burst(pool, in);
+        for (Packet* q : in) got.push_back(q);
+        if (got.size() < 2) std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0]->length, small.bytes.size());
+    EXPECT_TRUE(got[0]->offload.is_partial());
+    EXPECT_EQ(got[1]->length, super.bytes.size()) << "a 60 KB super-frame fits a 128 KiB block";
+    EXPECT_EQ(got[1]->offload.gso.type, GsoType::tcpv4);
+    for (Packet* q : got) pool.free(q);
+}
+
 TEST_F(VethPair, LegacyModeLosesTheMetadata) {
     AfPacketOptions legacy;
     legacy.vnet_hdr = false;

@@ -16,6 +16,7 @@
 
 #include "base/status.hpp"
 #include "packet/vnet_hdr.hpp"
+#include "port/af_packet/rx_ring_v3.hpp"
 #include "port/port.hpp"
 
 struct mmsghdr;
@@ -26,6 +27,7 @@ namespace sy::port {
 struct AfPacketOptions {
     bool vnet_hdr = true;       // false: legacy mode (no offload metadata either way)
     bool qdisc_bypass = false;  // see af_packet_port.cpp: hides our sends from packet taps
+    bool rx_ring = false;       // TPACKET_V3 ring instead of recvmmsg (see af_packet_port.cpp)
 };
 
 class AfPacketPort final : public Port {
@@ -46,8 +48,11 @@ class AfPacketPort final : public Port {
                  AfPacketOptions options);
     void handle_error(int err, const char* what);
 
+    std::uint32_t rx_ring_burst(PacketPool& pool, PacketBatch& batch);
+
     int fd_;
     int ifindex_;
+    std::unique_ptr<RxRingV3> ring_;  // null: recvmmsg
     AfPacketOptions options_;
     // Scratch for one burst, allocated once (never per packet).
     struct Scratch;
