@@ -31,7 +31,9 @@ import sys
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
-from scapy.all import IP, TCP, UDP, Dot1AD, Dot1Q, Ether, IPv6, Raw, raw  # noqa: E402
+from scapy.all import (  # noqa: E402
+    IP, TCP, UDP, Dot1AD, Dot1Q, Ether, IPOption_NOP, IPOption_Router_Alert, IPv6,
+    IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, Raw, raw)
 from scapy.layers.inet import in4_pseudoheader  # noqa: E402
 from scapy.layers.inet6 import in6_pseudoheader  # noqa: E402
 from scapy.layers.sctp import SCTP, SCTPChunkData  # noqa: E402
@@ -74,6 +76,7 @@ class Spec:
         if rng.random() < 0.5:
             self.flags |= FIN
         self.window = rng.randrange(0x10000)
+        self.ip_options = rng.random() < 0.2  # IPv4 options / IPv6 extension headers
         self.options = rng.choice(([], [("NOP", None), ("NOP", None), ("Timestamp", (rng.randrange(1 << 32), 7))],
                                    [("MSS", 1460), ("SAckOK", b""), ("WScale", 7)]))
 
@@ -84,10 +87,13 @@ class Spec:
         elif self.vlans:
             pkt = pkt / Dot1Q(vlan=self.vlans[0])
         if self.v == 4:
+            options = [IPOption_Router_Alert(), IPOption_NOP()] if self.ip_options else []
             pkt = pkt / IP(src=self.src4, dst=self.dst4, id=self.ip_id if ip_id is None else ip_id,
-                           flags="DF", ttl=self.ttl, tos=self.tos)
+                           flags="DF", ttl=self.ttl, tos=self.tos, options=options)
         else:
             pkt = pkt / IPv6(src=self.src6, dst=self.dst6, hlim=self.ttl, tc=self.tos)
+            if self.ip_options:
+                pkt = pkt / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt()
         if self.proto == "tcp":
             pkt = pkt / TCP(sport=self.sport, dport=self.dport, seq=self.seq if seq is None else seq,
                             ack=self.ack, flags=self.flags if flags is None else flags,
@@ -103,8 +109,15 @@ def l3_layer(pkt):
     return pkt[IP] if IP in pkt else pkt[IPv6]
 
 
+def l4_layer(pkt):
+    for layer in (TCP, UDP, SCTP):
+        if layer in pkt:
+            return pkt[layer]
+    raise ValueError("no L4 layer")
+
+
 def l4_offset(pkt):
-    return len(pkt) - len(l3_layer(pkt).payload)
+    return len(pkt) - len(l4_layer(pkt))
 
 
 def csum_field_offset(proto):
@@ -115,7 +128,7 @@ def seed_of(frame, spec):
     """Folded pseudo-header sum (not complemented) of a built frame: what CHECKSUM_PARTIAL leaves."""
     pkt = Ether(frame)
     ip = l3_layer(pkt)
-    plen = len(ip.payload)
+    plen = len(l4_layer(pkt))
     proto = {"tcp": 6, "udp": 17}[spec.proto]
     ph = in4_pseudoheader(proto, ip, plen) if spec.v == 4 else in6_pseudoheader(proto, ip, plen)
     return fold(word_sum(raw(ph) if not isinstance(ph, bytes) else ph))
@@ -147,7 +160,7 @@ def gso_case(rng):
     l4 = l4_offset(super_pkt)
     field = l4 + csum_field_offset(spec.proto)
     frame = with_field(frame, field, seed_of(frame, spec))
-    l3l4 = len(l3_layer(super_pkt)) - payload_len
+    l3l4 = len(l3_layer(super_pkt)) - payload_len  # IP header (+options/extensions) and L4
     mtu = 0
     size = mss
     if spec.proto == "tcp" and rng.random() < 0.2:
@@ -173,8 +186,8 @@ def gso_case(rng):
         expected.append((seg, "partial" if leave_partial else "none", l4 if leave_partial else 0))
     line = "tx %d %d %d %d %d 0 %d %s" % (gso, mss, l4, csum_field_offset(spec.proto),
                                           int(leave_partial), mtu, frame.hex())
-    what = "gso v%d %s vlans=%d payload=%d mss=%d size=%d partial=%s" % (
-        spec.v, spec.proto, len(spec.vlans), payload_len, mss, size, leave_partial)
+    what = "gso v%d %s vlans=%d ipopts=%s payload=%d mss=%d size=%d partial=%s" % (
+        spec.v, spec.proto, len(spec.vlans), spec.ip_options, payload_len, mss, size, leave_partial)
     return dict(line=line, expected=expected, spec=spec, payload=payload, what=what, field=field)
 
 
@@ -241,7 +254,7 @@ def check_case(case, reply):
         if spec.v == 4:
             if ip.len != len(ip) or ip.id != (spec.ip_id + (i if len(expected) > 1 or case["what"].startswith("gso") else 0)) & 0xFFFF:
                 problems.append("segment %d: IPv4 len %d/%d id %d" % (i, ip.len, len(ip), ip.id))
-        elif ip.plen != len(ip.payload):
+        elif ip.plen != len(ip.payload) or len(got) != len(want):
             problems.append("segment %d: IPv6 plen %d vs %d" % (i, ip.plen, len(ip.payload)))
         if TCP in pkt and case["what"].startswith("gso"):
             size = len(case["payload"]) if len(expected) == 1 else len(bytes(Ether(expected[0][0])[TCP].payload))
