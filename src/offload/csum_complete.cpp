@@ -5,7 +5,7 @@
 #include "base/bytes.hpp"
 #include "net/checksum.hpp"
 #include "offload/crc32c.hpp"
-#include "packet/vnet_hdr.hpp"
+#include "packet/offload_check.hpp"
 
 namespace sy::offload {
 

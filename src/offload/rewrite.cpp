@@ -5,7 +5,7 @@
 #include "base/bytes.hpp"
 #include "net/checksum_update.hpp"
 #include "offload/pseudo_header.hpp"
-#include "packet/vnet_hdr.hpp"
+#include "packet/offload_check.hpp"
 
 namespace sy::offload {
 

@@ -5,7 +5,7 @@
 #include "net/l4_checksum.hpp"
 #include "offload/csum_complete.hpp"
 #include "offload/gso.hpp"
-#include "packet/vnet_hdr.hpp"
+#include "packet/offload_check.hpp"
 
 namespace sy::offload {
 
