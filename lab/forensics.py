@@ -52,8 +52,10 @@ def describe_verdict(packet):
     kind = _kind(packet.get("tcp_flags", 0))
     if kind:
         text = f"{kind} {text}"
-    if verdict.get("hop"):
-        text += f" at {verdict['hop']}"
+    hop = verdict.get("hop")
+    if hop:  # [from, to]; from is null when the packet was already wrong where first seen
+        text += " at " + ("->".join(str(p) for p in hop if p) if isinstance(hop, list) else
+                          str(hop))
     reason = verdict.get("reason") or verdict.get("detail")
     if reason:
         text += f": {reason}"
@@ -61,10 +63,11 @@ def describe_verdict(packet):
 
 
 def first_failure(trace):
-    """The verdict of the first packet csum-trace did not find fine, else of the first one."""
+    """The first packet csum-trace found a problem with (docs/csum-trace.md: any status but
+    ok and unverifiable), else the first packet."""
     packets = trace.get("packets", [])
     for packet in packets:
         status = str((packet.get("verdict") or {}).get("status", "")).lower()
-        if status and status not in ("ok", "fine", "good", "consistent", "valid"):
+        if status and status not in ("ok", "unverifiable"):
             return packet
     return packets[0] if packets else None
