@@ -5,6 +5,7 @@ Each has `check_available()` (raises NotAvailable with the missing piece), `star
 cleanup)` and `pids()` (the processes whose CPU time is the switch's; empty for the kernel).
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -170,7 +171,6 @@ class Switchyard:
             self.cli(*args, *self.port_options.get(port, []))
 
     def stats(self):
-        import json
         r = self.cli("stats", "--json", check=False)
         try:
             return json.loads(r.stdout) if r.returncode == 0 else None

@@ -6,6 +6,7 @@ leaves nothing behind whether it ends normally, fails, or is interrupted with Ct
 """
 
 import fcntl
+import selectors
 import os
 import signal
 import subprocess
@@ -231,7 +232,6 @@ def kill_pid(pid, grace=3.0):
 def wait_for_stderr_line(proc, needle, timeout):
     """Reads the process's stderr (a pipe) until a line contains `needle`; returns the lines
     read. Raises LabError if the process exits or the time runs out first."""
-    import selectors
     lines = []
     sel = selectors.DefaultSelector()
     sel.register(proc.stderr, selectors.EVENT_READ)
