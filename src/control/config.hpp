@@ -1,0 +1,58 @@
+#pragma once
+// The switch's persistent configuration: bridges, their ports and, for ports made by
+// `attach`, how the container end was set up. This is what the state store writes and what a
+// restarted daemon restores; runtime facts (counters, learned MACs) are not in it.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.hpp"
+#include "datapath/switch.hpp"
+
+namespace sy::control {
+
+struct Attachment {
+    std::string container;   // as the person named it
+    std::string netns_path;  // what it resolved to at attach time
+    std::string ifname;
+    std::string address;  // CIDR
+    std::optional<std::string> gateway;
+    std::optional<std::string> mac;
+    std::optional<std::uint32_t> mtu;
+};
+
+struct PortRecord {
+    datapath::PortConfig config;
+    std::optional<Attachment> attachment;
+};
+
+struct BridgeRecord {
+    std::string name;
+    std::vector<PortRecord> ports;
+};
+
+struct Config {
+    std::vector<BridgeRecord> bridges;
+
+    BridgeRecord* find_bridge(const std::string& name);
+    // The bridge holding a port of that name, if any (port names are unique switch-wide
+    // because they are interface names).
+    BridgeRecord* bridge_of_port(const std::string& port);
+    PortRecord* find_port(const std::string& bridge, const std::string& port);
+};
+
+inline constexpr int kConfigVersion = 1;
+
+nlohmann::json to_json(const Config& config);
+// Errc::corrupt with the path of the offending field when the document does not describe a
+// valid configuration.
+Result<Config> config_from_json(const nlohmann::json& doc);
+
+const char* to_string(datapath::OffloadMode mode);
+Result<datapath::OffloadMode> parse_offload_mode(const std::string& text);
+
+}  // namespace sy::control

@@ -1,0 +1,34 @@
+#pragma once
+// Typed access to a request's "params" object with precise errors ("missing parameter
+// 'bridge'", "parameter 'vlan' must be an integer in 1..4094"). No exceptions escape.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.hpp"
+
+namespace sy::control {
+
+class Params {
+  public:
+    explicit Params(const nlohmann::json& params) : params_(params) {}
+
+    Result<std::string> required_string(const char* name) const;
+    Result<std::optional<std::string>> optional_string(const char* name) const;
+    Result<std::optional<std::int64_t>> optional_int(const char* name, std::int64_t min,
+                                                     std::int64_t max) const;
+    Result<std::optional<double>> optional_number(const char* name, double min, double max) const;
+    Result<bool> optional_bool(const char* name, bool fallback) const;
+    Result<std::vector<std::int64_t>> optional_int_list(const char* name, std::int64_t min,
+                                                        std::int64_t max) const;
+
+  private:
+    const nlohmann::json* find(const char* name) const;
+    const nlohmann::json& params_;
+};
+
+}  // namespace sy::control

@@ -1,0 +1,15 @@
+#include "control/paths.hpp"
+
+namespace sy::control {
+
+ControlPaths control_paths(const std::string& dir) {
+    ControlPaths p;
+    p.run_dir = dir.empty() ? kDefaultRunDir : dir;
+    p.state_dir = dir.empty() ? kDefaultStateDir : dir;
+    p.socket = p.run_dir + "/switchyard.sock";
+    p.state = p.state_dir + "/state.json";
+    p.lock = p.state_dir + "/switchyard.lock";
+    return p;
+}
+
+}  // namespace sy::control

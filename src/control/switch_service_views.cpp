@@ -1,0 +1,128 @@
+// The read-only views of SwitchService: show, stats, fdb. They merge the configuration (what
+// should exist) with the switch's runtime view (what does).
+#include <fmt/core.h>
+
+#include <map>
+
+#include "control/switch_service.hpp"
+
+namespace sy::control {
+
+using nlohmann::json;
+
+namespace {
+
+json port_config_json(const PortRecord& record) {
+    const auto& c = record.config;
+    json p{{"name", c.name}, {"offload", to_string(c.offload)}};
+    if (c.access_vlan != 0) p["vlan"] = c.access_vlan;
+    if (!c.trunk_vlans.empty()) p["trunk"] = c.trunk_vlans;
+    if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
+    if (c.unsafe_mark_verified) p["unsafe_mark_verified"] = true;
+    if (record.attachment) {
+        const auto& a = *record.attachment;
+        p["attachment"] =
+            json{{"container", a.container}, {"ifname", a.ifname}, {"address", a.address}};
+        if (a.gateway) p["attachment"]["gateway"] = *a.gateway;
+        if (a.mac) p["attachment"]["mac"] = *a.mac;
+        if (a.mtu) p["attachment"]["mtu"] = *a.mtu;
+    }
+    return p;
+}
+
+json stats_json(const datapath::PortStats& s) {
+    json drops = json::object();
+    for (const auto& [reason, count] : s.drops) drops[reason] = count;
+    return json{{"rx_packets", s.rx_packets},
+                {"rx_bytes", s.rx_bytes},
+                {"tx_packets", s.tx_packets},
+                {"tx_bytes", s.tx_bytes},
+                {"csum_completed_sw", s.csum_completed_sw},
+                {"csum_verified_good", s.csum_verified_good},
+                {"csum_verified_bad", s.csum_verified_bad},
+                {"gso_passed", s.gso_passed},
+                {"gso_segmented", s.gso_segmented},
+                {"segments_out", s.segments_out},
+                {"corrupted_injected", s.corrupted_injected},
+                {"drops", std::move(drops)}};
+}
+
+std::map<std::string, const datapath::PortInfo*> runtime_ports(
+    const std::vector<datapath::BridgeInfo>& bridges, const std::string& bridge) {
+    std::map<std::string, const datapath::PortInfo*> ports;
+    for (const auto& b : bridges) {
+        if (b.name != bridge) continue;
+        for (const auto& p : b.ports) ports[p.config.name] = &p;
+    }
+    return ports;
+}
+
+}  // namespace
+
+json SwitchService::show() {
+    std::lock_guard lock(mutex_);
+    const auto runtime = switch_.bridges();
+    json bridges = json::array();
+    json missing = json::array();
+    for (const auto& bridge : config_.bridges) {
+        const auto ports_now = runtime_ports(runtime, bridge.name);
+        json ports = json::array();
+        for (const auto& record : bridge.ports) {
+            json p = port_config_json(record);
+            const auto& name = record.config.name;
+            if (auto it = missing_.find(name); it != missing_.end()) {
+                p["status"] = "missing";
+                p["reason"] = it->second;
+                missing.push_back(
+                    json{{"bridge", bridge.name}, {"port", name}, {"reason", it->second}});
+            } else if (auto rt = ports_now.find(name); rt != ports_now.end()) {
+                p["id"] = rt->second->id;
+                p["status"] = rt->second->up ? "up" : "down";
+            } else {
+                p["status"] = "unknown to the datapath";
+            }
+            ports.push_back(std::move(p));
+        }
+        bridges.push_back(json{{"name", bridge.name}, {"ports", std::move(ports)}});
+    }
+    return json{{"socket", socket_path_},
+                {"state", store_.path()},
+                {"bridges", std::move(bridges)},
+                {"missing", std::move(missing)}};
+}
+
+json SwitchService::stats() {
+    std::lock_guard lock(mutex_);
+    json bridges = json::array();
+    for (const auto& bridge : switch_.bridges()) {
+        json ports = json::array();
+        for (const auto& port : bridge.ports) {
+            json p = stats_json(port.stats);
+            p["name"] = port.config.name;
+            p["id"] = port.id;
+            p["up"] = port.up;
+            ports.push_back(std::move(p));
+        }
+        bridges.push_back(json{{"name", bridge.name}, {"ports", std::move(ports)}});
+    }
+    return json{{"bridges", std::move(bridges)}};
+}
+
+Result<json> SwitchService::fdb(const std::string& bridge) {
+    std::lock_guard lock(mutex_);
+    if (Status s = check_bridge(bridge); !s) return s;
+    auto entries = switch_.fdb(bridge);
+    if (!entries) return entries.status();
+    json out = json::array();
+    for (const auto& e : *entries) {
+        out.push_back(
+            json{{"mac", fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", e.mac[0],
+                                     e.mac[1], e.mac[2], e.mac[3], e.mac[4], e.mac[5])},
+                 {"vlan", e.vlan},
+                 {"port", e.port},
+                 {"age", e.age_seconds}});
+    }
+    return json{{"bridge", bridge}, {"entries", std::move(out)}};
+}
+
+}  // namespace sy::control

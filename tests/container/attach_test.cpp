@@ -1,0 +1,69 @@
+// Attach's checks that need no namespace; the full attach runs in the e2e tests.
+#include "container/attach.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "container/netns_target.hpp"
+
+namespace sy::container {
+namespace {
+
+TEST(DeriveHostIfname, DeterministicShortAndDistinct) {
+    const auto a = derive_host_ifname("br0", "web", "eth0");
+    EXPECT_EQ(a, derive_host_ifname("br0", "web", "eth0"));
+    EXPECT_LE(a.size(), 15u);
+    EXPECT_TRUE(check_ifname(a));
+    EXPECT_EQ(a.rfind("sy", 0), 0u);
+    EXPECT_NE(a, derive_host_ifname("br0", "web", "eth1"));
+    EXPECT_NE(a, derive_host_ifname("br1", "web", "eth0"));
+    EXPECT_NE(a, derive_host_ifname("br0", "db", "eth0"));
+    // The separator keeps ("ab","c") and ("a","bc") apart.
+    EXPECT_NE(derive_host_ifname("ab", "c", "eth0"), derive_host_ifname("a", "bc", "eth0"));
+}
+
+TEST(ResolveNetns, MissingNamedNamespaceIsNotFound) {
+    auto r = resolve_netns("sy-no-such-ns", "/nonexistent-netns-dir");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.status().code(), Errc::not_found);
+    EXPECT_NE(r.status().message().find("sy-no-such-ns"), std::string::npos);
+}
+
+TEST(ResolveNetns, PathAndPid) {
+    auto self = resolve_netns("/proc/self/ns/net");
+    ASSERT_TRUE(self) << self.status().message();
+    EXPECT_EQ(self->path, "/proc/self/ns/net");
+    const std::string me = std::to_string(getpid());
+    auto by_pid = resolve_netns(me);
+    ASSERT_TRUE(by_pid) << by_pid.status().message();
+    EXPECT_EQ(by_pid->path, "/proc/" + me + "/ns/net");
+    auto gone = resolve_netns("999999999");
+    EXPECT_FALSE(gone);
+    EXPECT_EQ(gone.status().code(), Errc::not_found);
+    EXPECT_FALSE(resolve_netns("/no/such/path"));
+    EXPECT_FALSE(resolve_netns(""));
+}
+
+TEST(Attach, RejectsBadRequestsBeforeTouchingAnything) {
+    AttachRequest r;
+    r.container = "sy-no-such-ns";
+    r.host_ifname = "syTESTxx";
+    r.address = *parse_cidr("10.200.9.1/24");
+    r.netns_dir = "/nonexistent-netns-dir";
+    auto missing = attach(r);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.status().code(), Errc::not_found);
+
+    r.gateway = *parse_ip("fd00::1");
+    EXPECT_EQ(attach(r).status().code(), Errc::invalid_argument);
+    r.gateway.reset();
+    r.mtu = 20;
+    EXPECT_EQ(attach(r).status().code(), Errc::invalid_argument);
+    r.mtu.reset();
+    r.ifname = "much-too-long-name";
+    EXPECT_EQ(attach(r).status().code(), Errc::invalid_argument);
+    EXPECT_FALSE(host_link_exists("syTESTxx"));
+}
+
+}  // namespace
+}  // namespace sy::container
