@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "datapath/switch_core_state.hpp"
+#include "net/l4_checksum.hpp"
 
 namespace sy::datapath {
 
@@ -41,6 +42,29 @@ std::uint64_t mac_vlan_key(const std::uint8_t* mac, std::uint16_t vlan) {
 }
 }  // namespace
 
+// Ingress check of a checksum nobody vouched for. Only `good` earns the verified mark; the
+// bytes are never changed, so a bad packet leaves as bad as it came (the receiver drops it).
+void SwitchCore::verify_rx(SwitchPort& in, Packet& p) {
+    const net::ParsedHeaders parsed = net::parse(p.bytes());
+    if (!parsed.ok()) return;
+    switch (net::check_l4_checksum(p.bytes(), parsed.outer).verdict) {
+        case net::L4CsumVerdict::good:
+            ++in.verified_good;
+            p.offload.csum = CsumState::verified;
+            break;
+        case net::L4CsumVerdict::partial_seed:
+            ++in.pseudo_seed;
+            ++in.verified_bad;
+            break;
+        case net::L4CsumVerdict::bad:
+        case net::L4CsumVerdict::illegal_zero:
+            ++in.verified_bad;
+            break;
+        default:
+            break;
+    }
+}
+
 void SwitchCore::process(SwitchPort& in, PacketBatch& batch) {
     Bridge& br = *in.bridge;
     BurstCache cache;
@@ -72,6 +96,7 @@ void SwitchCore::process(SwitchPort& in, PacketBatch& batch) {
             cache.src_key = src_key;
             cache.dst_key = ~0ull;
         }
+        if (in.verify_rx && p->offload.csum == CsumState::none) verify_rx(in, *p);
         if (in.corrupter.enabled() && in.corrupter.maybe_corrupt(*p)) ++in.corrupted_injected;
 
         if (!(eth[0] & 1)) {  // unicast: known destinations get exactly one copy

@@ -43,6 +43,9 @@ struct PortStats {
     std::uint64_t csum_completed_sw = 0;    // partial checksums finished in software
     std::uint64_t csum_verified_good = 0;   // L4 checksums we checked and found right
     std::uint64_t csum_verified_bad = 0;    // ... and found wrong (forwarded unmarked)
+    // ... of which the field held exactly the pseudo-header sum: a partial checksum that lost
+    // its metadata before reaching us (the original bug's fingerprint)
+    std::uint64_t csum_pseudo_seed = 0;
     std::uint64_t gso_passed = 0;           // super-frames handed on whole
     std::uint64_t gso_segmented = 0;        // super-frames segmented in software
     std::uint64_t segments_out = 0;         // segments those produced

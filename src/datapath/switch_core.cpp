@@ -270,6 +270,9 @@ Status SwitchCore::attach(const std::string& bridge, const PortConfig& config,
     } else if (!config.trunk_vlans.empty()) {
         sp->vlan = l2::VlanPolicy::trunk(config.trunk_vlans);
     }
+    sp->verify_rx = options_.rx_verify == SwitchOptions::RxVerify::all_ports ||
+                    (options_.rx_verify == SwitchOptions::RxVerify::legacy_ports &&
+                     config.offload == OffloadMode::legacy);
     const int fd = sp->io->poll_fd();
     if (fd >= 0) {
         epoll_event ev{};
@@ -334,6 +337,9 @@ PortInfo SwitchCore::info(const SwitchPort& sp) const {
     st.gso_segmented = tx.gso_sw;
     st.segments_out = tx.segments;
     st.corrupted_injected = sp.corrupted_injected;
+    st.csum_verified_good = sp.verified_good;
+    st.csum_verified_bad = sp.verified_bad;
+    st.csum_pseudo_seed = sp.pseudo_seed;
     for (std::size_t i = 0; i < port::kPortDropCount; ++i) {
         if (io.drops[i])
             st.drops.emplace_back(port::to_string(static_cast<port::PortDrop>(i)), io.drops[i]);

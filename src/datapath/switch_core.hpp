@@ -37,6 +37,9 @@ struct SwitchOptions {
     // Receive on kernel interfaces through a TPACKET_V3 ring instead of recvmmsg: fewer system
     // calls under load, but up to 1 ms of added latency under light load (block timer).
     bool af_packet_rx_ring = false;
+    // Which ports check the L4 checksum of packets that arrive with no checksum metadata
+    // (counted as verified good/bad; good ones are marked verified). Never changes bytes.
+    enum class RxVerify { never, legacy_ports, all_ports } rx_verify = RxVerify::legacy_ports;
 };
 
 class SwitchCore final : public Switch {
@@ -74,6 +77,7 @@ class SwitchCore final : public Switch {
     std::uint32_t poll_round();
     void poll_thread_main();
     void process(SwitchPort& in, PacketBatch& batch);
+    void verify_rx(SwitchPort& in, Packet& p);
     void output(SwitchPort& in, SwitchPort& out, Packet* p, std::uint16_t vlan);
     void flood(SwitchPort& in, Bridge& bridge, Packet* p, std::uint16_t vlan);
     void enqueue(SwitchPort& out, Packet* p);

@@ -27,6 +27,8 @@ struct SwitchCore::SwitchPort {
     PacketBatch tx;
     bool up = true;
     bool dirty = false;
+    bool verify_rx = false;  // check L4 checksums of packets arriving without metadata
+    std::uint64_t verified_good = 0, verified_bad = 0, pseudo_seed = 0;
     std::array<std::uint64_t, kDropReasonCount> drops{};
     std::uint64_t corrupted_injected = 0;
     port::PortCounters io_final;  // I/O counters kept after the device vanished

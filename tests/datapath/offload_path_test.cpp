@@ -206,3 +206,31 @@ TEST_F(OffloadPathTest, UnsafeMarkVerifiedLabelsUncheckedPacketsLikeOldVeth) {
 
 }  // namespace
 }  // namespace sy::datapath::test
+
+namespace sy::datapath::test {
+namespace {
+
+TEST_F(OffloadPathTest, LegacyIngressIsVerifiedAndTheUnfinishedSeedIsRecognised) {
+    auto* a = add("a", OffloadMode::legacy);
+    auto* b = add("b");
+    learn_b(b);
+    const Frame seed = tcp_frame(100, testlib::CsumFill::seed);  // partial that lost its mark
+    const Frame good = tcp_frame(100, testlib::CsumFill::correct);
+    const Frame bad = tcp_frame(100, testlib::CsumFill::bad);
+    for (const Frame* f : {&seed, &good, &bad}) ASSERT_TRUE(a->inject(f->bytes));
+    run();
+    auto out = b->take_all();
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[0].bytes, seed.bytes) << "legacy: forwarded unfinished, the bug on purpose";
+    EXPECT_EQ(out[0].offload.csum, CsumState::none) << "never marked verified";
+    EXPECT_EQ(out[1].offload.csum, CsumState::verified) << "checked and right";
+    EXPECT_EQ(out[2].bytes, bad.bytes);
+    EXPECT_EQ(out[2].offload.csum, CsumState::none);
+    const PortStats st = stats("a");
+    EXPECT_EQ(st.csum_verified_good, 1u);
+    EXPECT_EQ(st.csum_verified_bad, 2u);
+    EXPECT_EQ(st.csum_pseudo_seed, 1u);
+}
+
+}  // namespace
+}  // namespace sy::datapath::test

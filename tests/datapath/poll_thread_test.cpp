@@ -79,7 +79,8 @@ TEST_F(SwitchTest, VanishedPortGoesDownOthersKeepSwitching) {
     sw->run_once();
     EXPECT_EQ(sw->ports_vanished(), 1u);
     bool seen = false;
-    for (const PortInfo& p : sw->bridges()[0].ports) {
+    const std::vector<BridgeInfo> bridges = sw->bridges();
+    for (const PortInfo& p : bridges[0].ports) {
         if (p.config.name == "vanishing") {
             EXPECT_FALSE(p.up);
             seen = true;

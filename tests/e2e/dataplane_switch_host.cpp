@@ -60,9 +60,11 @@ int main(int argc, char** argv) {
     for (const auto& b : sw->bridges()) {
         for (const auto& p : b.ports) {
             const auto& s = p.stats;
-            fmt::print("port {} up={} rx={} tx={} csum_sw={} gso_passed={} gso_segmented={}",
-                       p.config.name, p.up, s.rx_packets, s.tx_packets, s.csum_completed_sw,
-                       s.gso_passed, s.gso_segmented);
+            fmt::print(
+                "port {} up={} rx={} tx={} csum_sw={} gso_passed={} gso_segmented={} "
+                "verified_good={} verified_bad={} pseudo_seed={}",
+                p.config.name, p.up, s.rx_packets, s.tx_packets, s.csum_completed_sw, s.gso_passed,
+                s.gso_segmented, s.csum_verified_good, s.csum_verified_bad, s.csum_pseudo_seed);
             for (const auto& [reason, n] : s.drops) fmt::print(" {}={}", reason, n);
             fmt::print("\n");
         }

@@ -106,4 +106,10 @@ kill "$host_pid"
 wait "$host_pid" || true
 host_pid=
 cat "$work/host.out"
+if [ "$mode" = legacy ]; then
+    # The switch recognised what it forwarded: the client's SYN carried the bare
+    # pseudo-header sum (a partial checksum that lost its metadata at the packet socket).
+    seeds=$(sed -n "s/^port $va .*pseudo_seed=\([0-9]*\).*/\1/p" "$work/host.out")
+    [ "${seeds:-0}" -gt 0 ] || fail "legacy mode: no pseudo-header-sum fingerprint counted on $va"
+fi
 echo PASS
