@@ -32,6 +32,7 @@ struct SwitchOptions {
     std::function<std::uint64_t()> clock;
     std::uint32_t pool_packets = 2048;  // buffers of kSuperFrameBufferSize (lazily backed)
     std::uint32_t busy_poll_us = 50;    // keep polling this long after the last packet
+    std::uint32_t poll_slice_us = 100;  // scheduler slice for the poll thread (0: default)
     std::uint32_t mac_table_capacity = 8192;
     bool log = true;  // port events (vanished interfaces) on stderr
     // Receive on kernel interfaces through a TPACKET_V3 ring instead of recvmmsg: fewer system
