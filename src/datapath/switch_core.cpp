@@ -220,8 +220,11 @@ Status SwitchCore::del_bridge(const std::string& name) {
         detach_port(*sp);
         ports_[sp->id].reset();
     }
+    const Bridge* gone = it->second.get();
+    dirty_.erase(std::remove_if(dirty_.begin(), dirty_.end(),
+                                [gone](SwitchPort* p) { return p->bridge == gone; }),
+                 dirty_.end());
     bridges_.erase(it);
-    dirty_.clear();
     rebuild_active();
     return Status::ok();
 }

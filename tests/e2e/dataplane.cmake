@@ -1,7 +1,7 @@
 # Data-plane end-to-end tests: a Switch joining two namespaces over veth pairs (af_packet ports).
 add_executable(dataplane_switch_host ${CMAKE_CURRENT_SOURCE_DIR}/dataplane_switch_host.cpp)
 target_link_libraries(dataplane_switch_host PRIVATE sy_datapath fmt::fmt)
-foreach(mode vnet_hdr legacy)
+foreach(mode vnet_hdr legacy corrupt)
   add_test(NAME dataplane_veth_${mode}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/dataplane_veth_e2e.sh
                    $<TARGET_FILE:dataplane_switch_host> ${mode})

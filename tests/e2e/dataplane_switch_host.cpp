@@ -1,9 +1,11 @@
 // A switch in a process of its own for the end-to-end tests: one bridge, the given kernel
 // interfaces as af_packet ports. Prints "ready" once the ports are attached, runs until
 // SIGTERM/SIGINT, then prints per-port stats (the test logs them on failure).
-// Usage: dataplane_switch_host vnet_hdr|legacy|vnet_hdr_ring IFACE...
+// Usage: dataplane_switch_host vnet_hdr|legacy|vnet_hdr_ring
+// IFACE[:corrupt=F][:unsafe_mark_verified]...
 //   (vnet_hdr_ring: vnet headers, receive through the TPACKET_V3 ring instead of recvmmsg)
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -45,7 +47,16 @@ int main(int argc, char** argv) {
     }
     for (int i = 2; i < argc; ++i) {
         sy::datapath::PortConfig c;
-        c.name = argv[i];
+        std::string arg = argv[i];
+        if (auto mark = arg.find(":unsafe_mark_verified"); mark != std::string::npos) {
+            c.unsafe_mark_verified = true;
+            arg.erase(mark, 21);
+        }
+        if (auto colon = arg.find(":corrupt="); colon != std::string::npos) {
+            c.corrupt_fraction = std::atof(arg.c_str() + colon + 9);
+            arg.resize(colon);
+        }
+        c.name = arg;
         c.kind = sy::datapath::PortKind::af_packet;
         c.offload = mode == "legacy" ? sy::datapath::OffloadMode::legacy
                                      : sy::datapath::OffloadMode::vnet_hdr;
@@ -62,9 +73,10 @@ int main(int argc, char** argv) {
             const auto& s = p.stats;
             fmt::print(
                 "port {} up={} rx={} tx={} csum_sw={} gso_passed={} gso_segmented={} "
-                "verified_good={} verified_bad={} pseudo_seed={}",
+                "verified_good={} verified_bad={} pseudo_seed={} corrupted={}",
                 p.config.name, p.up, s.rx_packets, s.tx_packets, s.csum_completed_sw, s.gso_passed,
-                s.gso_segmented, s.csum_verified_good, s.csum_verified_bad, s.csum_pseudo_seed);
+                s.gso_segmented, s.csum_verified_good, s.csum_verified_bad, s.csum_pseudo_seed,
+                s.corrupted_injected);
             for (const auto& [reason, n] : s.drops) fmt::print(" {}={}", reason, n);
             fmt::print("\n");
         }
