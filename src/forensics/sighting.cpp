@@ -104,7 +104,14 @@ ExtractResult extract_sighting(const capture::CapturedPacket& packet, std::uint3
     const net::ParsedHeaders parsed = net::parse(frame, options);
     const net::HeaderLayers& h = parsed.outer;
     if (h.l3_kind != net::L3Kind::ipv4 && h.l3_kind != net::L3Kind::ipv6) {
-        result.skipped = h.l3 == net::kAbsent ? SkipReason::not_ip : SkipReason::unparsable;
+        const bool ip_cut = h.l3_kind == net::L3Kind::none && h.l3 != net::kAbsent;
+        result.skipped = ip_cut ? SkipReason::unparsable : SkipReason::not_ip;
+        return result;
+    }
+    // Without a whole IP header there is nothing to identify or check.
+    if (parsed.status == net::ParseStatus::truncated_l3 ||
+        parsed.status == net::ParseStatus::bad_l3) {
+        result.skipped = SkipReason::unparsable;
         return result;
     }
     const std::uint8_t proto = h.ip_proto;
