@@ -19,7 +19,13 @@ std::uint32_t raw_sum(std::span<const std::uint8_t> data, std::uint32_t initial 
 std::uint32_t raw_sum_portable(std::span<const std::uint8_t> data, std::uint32_t initial = 0);
 
 // Fold a 32-bit (or wider) partial sum to 16 bits, carrying until nothing is left.
-std::uint16_t fold(std::uint64_t sum);
+inline std::uint16_t fold(std::uint64_t sum) {
+    sum = (sum & 0xFFFFFFFFu) + (sum >> 32);
+    sum = (sum & 0xFFFFFFFFu) + (sum >> 32);
+    sum = (sum & 0xFFFFu) + (sum >> 16);
+    sum = (sum & 0xFFFFu) + (sum >> 16);
+    return static_cast<std::uint16_t>(sum);
+}
 
 // ~fold(sum): the value to store in a checksum field (host order).
 inline std::uint16_t finish(std::uint64_t sum) {

@@ -31,9 +31,12 @@ TEST(Checksum, AnyLengthAnyAlignmentMatchesReference) {
     std::mt19937 rng(1);
     std::vector<std::uint8_t> storage(70000 + 64);
     for (auto& b : storage) b = static_cast<std::uint8_t>(rng());
-    const std::size_t lengths[] = {0,    1,    2,    3,     5,     7,     15,    31,    33,   63,
-                                   64,   65,   127,  128,   129,   255,   256,   257,   1499, 1500,
-                                   1501, 4095, 4096, 16383, 16384, 65535, 65536, 65537, 70000};
+    // Around every internal threshold (16/32/64/128-byte paths) and the 2^14-step flush of
+    // the wide path (1 MiB), plus typical packet sizes.
+    const std::size_t lengths[] = {0,    1,    2,     3,     5,     7,     15,    16,   17,
+                                   31,   32,   33,    47,    48,    63,    64,    65,   96,
+                                   127,  128,  129,   255,   256,   257,   1499,  1500, 1501,
+                                   4095, 4096, 16383, 16384, 65535, 65536, 65537, 70000};
     for (std::size_t align = 0; align < 8; ++align) {
         for (std::size_t len : lengths) {
             const std::uint8_t* p = storage.data() + align;
@@ -41,6 +44,17 @@ TEST(Checksum, AnyLengthAnyAlignmentMatchesReference) {
             EXPECT_EQ(fold(raw_sum({p, len})), want) << "len " << len << " align " << align;
             EXPECT_EQ(fold(raw_sum_portable({p, len})), want) << "len " << len;
         }
+    }
+}
+
+// All-ones data makes every SIMD lane grow as fast as it can: more than 2^14 wide steps (the
+// flush interval, 1 MiB) must not overflow a lane.
+TEST(Checksum, LongAllOnesBufferDoesNotOverflowLanes) {
+    for (std::size_t len : {std::size_t{1} << 20, (std::size_t{3} << 20) + 7}) {
+        std::vector<std::uint8_t> ones(len, 0xFF);
+        EXPECT_EQ(fold(raw_sum(ones)), reference_folded(ones.data(), len)) << len;
+        ones[len / 2] = 0x12;
+        EXPECT_EQ(fold(raw_sum(ones)), reference_folded(ones.data(), len)) << len;
     }
 }
 
