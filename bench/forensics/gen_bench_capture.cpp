@@ -18,7 +18,8 @@ namespace {
 std::vector<std::uint8_t> make_frame(bool reverse, std::size_t payload) {
     std::vector<std::uint8_t> f(14 + 20 + 32 + payload, 0);
     std::uint8_t* p = f.data();
-    std::memcpy(p, reverse ? "\x02\0\0\0\0\x01\x02\0\0\0\0\x02" : "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
+    std::memcpy(
+        p, reverse ? "\x02\0\0\0\0\x01\x02\0\0\0\0\x02" : "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
     sy::store_be16(p + 12, 0x0800);
     std::uint8_t* ip = p + 14;
     ip[0] = 0x45;

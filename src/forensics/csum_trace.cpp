@@ -180,6 +180,7 @@ Result<TraceResult> run_csum_trace(const std::vector<TraceInput>& inputs) {
         if (is_problem(p.verdict.status)) ++r.problems;
         if (p.verdict.offload_at_sender) ++r.offload_at_sender;
         if (!p.verdict.certain) ++r.uncertain;
+        if (!p.verdict.certain && is_problem(p.verdict.status)) ++r.problems_inferred;
         r.packets.push_back(std::move(p));
     }
     // Packets in order of their first sighting's time, as a person reads a trace.

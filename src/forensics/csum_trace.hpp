@@ -59,6 +59,7 @@ struct TraceResult {
     std::uint64_t problems = 0;
     std::uint64_t offload_at_sender = 0;
     std::uint64_t uncertain = 0;
+    std::uint64_t problems_inferred = 0;  // problems resting on position, not on a mark
 };
 
 // Reads and analyses. An unreadable file is an error (exit status 2 for the verb); a

@@ -94,6 +94,7 @@ Json summary_json(const TraceResult& r) {
             {"by_status", by_status},
             {"offload_at_sender", r.offload_at_sender},
             {"uncertain", r.uncertain},
+            {"problems_inferred", r.problems_inferred},
             {"hops", hops},
             {"files", files}};
 }

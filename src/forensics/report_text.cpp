@@ -37,7 +37,12 @@ std::string headline(const TraceResult& r) {
     std::string where = worst != nullptr ? fmt::format(", {} of them at {}", worst->broken,
                                                        hop_name(r, worst->from, worst->to))
                                          : "";
-    return fmt::format("PROBLEM: {} of {} packets broken{}", r.problems, total, where);
+    if (r.problems_inferred == r.problems)
+        return fmt::format("SUSPECT (inferred, no kernel marks): {} of {} packets broken{}",
+                           r.problems, total, where);
+    return fmt::format(
+        "PROBLEM: {} of {} packets broken{}{}", r.problems, total, where,
+        r.problems_inferred > 0 ? fmt::format(" ({} of them inferred)", r.problems_inferred) : "");
 }
 
 }  // namespace
