@@ -31,6 +31,13 @@ Result<AttachParams> attach_params_from(const Params& p) {
     auto vlan = p.optional_int("vlan", 1, 4094);
     if (!vlan) return vlan.status();
     if (*vlan) a.vlan = static_cast<std::uint16_t>(**vlan);
+    auto offload = p.optional_string("offload");
+    if (!offload) return offload.status();
+    if (*offload) {
+        auto mode = parse_offload_mode(**offload);
+        if (!mode) return mode.status();
+        a.offload = *mode;
+    }
     return a;
 }
 
@@ -39,7 +46,7 @@ Result<AttachParams> attach_params_from(const Params& p) {
 void register_container_commands(CommandRegistry& registry, SwitchService& service) {
     registry.add("container.attach",
                  "attach {container} to {bridge} with {ip} [gateway, mac, mtu, ifname, vlan, "
-                 "port_name]",
+                 "port_name, offload]",
                  [&service](const json& params, Session&) -> Result<json> {
                      auto a = attach_params_from(Params(params));
                      if (!a) return a.status();

@@ -203,6 +203,7 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
     PortConfig port;
     port.name = request.host_ifname;
     port.access_vlan = p.vlan;
+    port.offload = p.offload;
     if (Status s = switch_.add_port(p.bridge, port); !s) {
         links_.detach(port.name);
         return s;

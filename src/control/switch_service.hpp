@@ -29,6 +29,7 @@ struct AttachParams {
     std::optional<std::string> mac;
     std::optional<std::uint32_t> mtu;
     std::uint16_t vlan = 0;
+    datapath::OffloadMode offload = datapath::OffloadMode::vnet_hdr;
     std::optional<std::string> port_name;  // host end; derived when absent
 };
 

@@ -1,0 +1,110 @@
+#include "control/render.hpp"
+
+#include <fmt/core.h>
+
+namespace sy::control {
+
+using nlohmann::json;
+
+namespace {
+
+std::string str(const json& j, const char* key, const char* fallback = "") {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+std::uint64_t num(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+}
+
+std::string vlan_text(const json& port) {
+    if (port.contains("vlan")) return fmt::format("vlan {}", port["vlan"].dump());
+    if (port.contains("trunk")) {
+        std::string ids;
+        for (const auto& v : port["trunk"]) ids += (ids.empty() ? "" : ",") + v.dump();
+        return "trunk " + ids;
+    }
+    return "untagged";
+}
+
+}  // namespace
+
+std::string render_show(const json& show) {
+    std::string out;
+    const auto& bridges = show.value("bridges", json::array());
+    if (bridges.empty()) out += "no bridges\n";
+    for (const auto& bridge : bridges) {
+        out += fmt::format("bridge {}\n", str(bridge, "name"));
+        const auto& ports = bridge.value("ports", json::array());
+        if (ports.empty()) out += "    (no ports)\n";
+        for (const auto& port : ports) {
+            out += fmt::format("    port {:<15} {:<8} {:<12} offload {}", str(port, "name"),
+                               str(port, "status"), vlan_text(port), str(port, "offload"));
+            if (port.contains("corrupt")) out += fmt::format(" corrupt {}", port["corrupt"].dump());
+            if (port.value("unsafe_mark_verified", false)) out += " UNSAFE-mark-verified";
+            if (port.contains("attachment")) {
+                const auto& a = port["attachment"];
+                out += fmt::format("  <-> {} {} {}", str(a, "container"), str(a, "ifname"),
+                                   str(a, "address"));
+                if (a.contains("gateway")) out += " via " + str(a, "gateway");
+            }
+            out += "\n";
+            if (port.contains("reason"))
+                out += fmt::format("        not restored: {}\n", str(port, "reason"));
+        }
+    }
+    return out;
+}
+
+std::string render_stats(const json& stats) {
+    std::string out;
+    for (const auto& bridge : stats.value("bridges", json::array())) {
+        out += fmt::format("bridge {}\n", str(bridge, "name"));
+        for (const auto& p : bridge.value("ports", json::array())) {
+            out += fmt::format("    port {} ({})\n", str(p, "name"),
+                               p.value("up", false) ? "up" : "down");
+            out += fmt::format("        rx {} packets {} bytes   tx {} packets {} bytes\n",
+                               num(p, "rx_packets"), num(p, "rx_bytes"), num(p, "tx_packets"),
+                               num(p, "tx_bytes"));
+            out += fmt::format(
+                "        checksums: completed in software {}, verified good {}, verified bad {}",
+                num(p, "csum_completed_sw"), num(p, "csum_verified_good"),
+                num(p, "csum_verified_bad"));
+            if (p.contains("csum_pseudo_seed")) {
+                out += fmt::format(" (pseudo-header only {})", num(p, "csum_pseudo_seed"));
+            }
+            out += "\n";
+            out +=
+                fmt::format("        super-frames: passed {}, segmented {} into {} segments\n",
+                            num(p, "gso_passed"), num(p, "gso_segmented"), num(p, "segments_out"));
+            if (num(p, "corrupted_injected") != 0) {
+                out += fmt::format("        corrupted (lab injection): {}\n",
+                                   num(p, "corrupted_injected"));
+            }
+            const auto& drops = p.value("drops", json::object());
+            if (drops.empty()) {
+                out += "        drops: none\n";
+            } else {
+                out += "        drops:";
+                for (const auto& [reason, count] : drops.items()) {
+                    out += fmt::format(" {} {}", reason, count.dump());
+                }
+                out += "\n";
+            }
+        }
+    }
+    if (out.empty()) out = "no bridges\n";
+    return out;
+}
+
+std::string render_fdb(const json& fdb) {
+    std::string out = fmt::format("{:<15} {:>4}  {:<17}  {:>5}\n", "port", "vlan", "mac", "age");
+    for (const auto& e : fdb.value("entries", json::array())) {
+        out += fmt::format("{:<15} {:>4}  {:<17}  {:>5}\n", str(e, "port"), num(e, "vlan"),
+                           str(e, "mac"), num(e, "age"));
+    }
+    return out;
+}
+
+}  // namespace sy::control

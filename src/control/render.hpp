@@ -1,0 +1,15 @@
+#pragma once
+// Human-readable text for the verbs' answers (show, stats, fdb). The daemon answers in
+// JSON; `--json` prints that as is, otherwise these tables.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace sy::control {
+
+std::string render_show(const nlohmann::json& show);
+std::string render_stats(const nlohmann::json& stats);
+std::string render_fdb(const nlohmann::json& fdb);
+
+}  // namespace sy::control
