@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     app.add_subcommand("version", "print the version")->callback([] { fmt::print("switchyard 0.1\n"); });
     // Verb families (one line each):
     sy::app::add_capture_verbs(app);
+    sy::app::add_switch_verbs(app);
+    sy::app::add_container_verbs(app);
     sy::app::add_forensics_verbs(app);
 
     CLI11_PARSE(app, argc, argv);
