@@ -72,7 +72,7 @@ def handshake_table(results):
 
 def veth_lesson_table(results):
     headers = ["scenario", "port options", "download", "SHA-256 sent", "SHA-256 received",
-               "same file", "TcpInCsumErrors", "corrupted pkts"]
+               "same file", "TcpInCsumErrors", "corrupted pkts", "diagnosis"]
     rows = []
     for scenario, row in results:
         if not row.get("available"):
@@ -85,7 +85,7 @@ def veth_lesson_table(results):
                      row["sha256_sent"][:16], (row["sha256_received"] or "-")[:16],
                      _outcome(row["sha256_match"], scenario.expect_success),
                      _errors_cell(row.get("csum_errors")),
-                     "?" if corrupted is None else corrupted])
+                     "?" if corrupted is None else corrupted, row.get("diagnosis", "")])
     return _table(headers, rows)
 
 

@@ -4,3 +4,8 @@ add_test(NAME e2e_lab_outcomes
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/lab_outcomes.py
                  --switchyard ${SY_SWITCHYARD_BIN})
 set_tests_properties(e2e_lab_outcomes PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 900)
+
+# The kernel fact the veth lesson's unsafe option depends on (DATA_VALID vs NEEDS_CSUM).
+add_test(NAME e2e_lab_kernel_data_valid
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/lab_kernel_data_valid.py)
+set_tests_properties(e2e_lab_kernel_data_valid PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 60)

