@@ -55,6 +55,7 @@ void add_container_verbs(CLI::App& app) {
                     {"ip", a->ip},
                     {"ifname", a->ifname}};
         if (!a->gateway.empty()) params["gateway"] = a->gateway;
+        params["offload"] = a->offload;
         if (!a->mac.empty()) params["mac"] = a->mac;
         if (a->mtu != 0) params["mtu"] = a->mtu;
         if (a->vlan != 0) params["vlan"] = a->vlan;

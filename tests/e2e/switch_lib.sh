@@ -34,7 +34,7 @@ fail() {
 }
 
 start_daemon() {
-    sy daemon "$@" >>"$work/daemon.log" 2>&1 &
+    "$sy_bin" daemon "$@" >>"$work/daemon.log" 2>&1 &
     daemon_pid=$!
     for _ in $(seq 100); do
         [ -S "$work/switchyard.sock" ] && sy show >/dev/null 2>&1 && return 0
@@ -47,7 +47,7 @@ start_daemon() {
 stop_daemon() {  # stop_daemon [SIGNAL]
     [ -n "$daemon_pid" ] || return 0
     kill -"${1:-TERM}" "$daemon_pid" 2>/dev/null
-    wait "$daemon_pid" 2>/dev/null
+    wait "$daemon_pid" 2>/dev/null || true
     daemon_pid=
 }
 
