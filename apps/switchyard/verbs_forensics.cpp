@@ -52,8 +52,8 @@ void add_forensics_verbs(CLI::App& app) {
         "checksum went wrong; exit 0 all good, 1 problems, 2 bad input");
     cmd->add_flag("--json", args->json, "print the stable JSON document (docs/csum-trace.md)");
     cmd->add_option("--max-listed", args->max_listed, "problem packets listed in the text report");
-    cmd->add_option("files", args->files, "[NAME=]FILE: pcap or pcapng captures, in path order")
-        ->required();
+    // Not ->required(): a missing file list is bad input like any other (exit 2, our message).
+    cmd->add_option("files", args->files, "[NAME=]FILE: pcap or pcapng captures, in path order");
     cmd->callback([args] { exit_code() = run_csum_trace_verb(*args); });
 }
 

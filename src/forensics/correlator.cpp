@@ -24,6 +24,13 @@ std::int64_t Correlator::claim(std::unordered_map<std::uint64_t, Candidates>& in
     return -1;
 }
 
+void Correlator::reserve(std::size_t packets) {
+    sightings_.reserve(packets);
+    groups_.reserve(packets);
+    by_strong_.reserve(packets);
+    by_weak_.reserve(packets);
+}
+
 void Correlator::add(const Sighting& s) {
     const auto index = static_cast<std::uint32_t>(sightings_.size());
     sightings_.push_back(s);

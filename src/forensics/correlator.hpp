@@ -24,6 +24,7 @@ struct PacketGroup {
 class Correlator {
   public:
     void add(const Sighting& s);
+    void reserve(std::size_t packets);
 
     std::vector<Sighting>& sightings() { return sightings_; }
     const std::vector<Sighting>& sightings() const { return sightings_; }
