@@ -188,6 +188,16 @@ TEST_F(VethPair, DeletedInterfaceMarksThePortGone) {
     EXPECT_NE(pb.value()->gone_reason().find("recvmmsg"), std::string::npos);
 }
 
+TEST_F(VethPair, AnInterfaceThatIsDownIsBroughtUpNotTakenForVanished) {
+    ASSERT_EQ(sh(fmt::format("ip link set {} down", b)), 0);
+    auto pb = AfPacketPort::open(b, {});
+    ASSERT_TRUE(pb) << pb.status().message();
+    PacketBatch batch;
+    pb.value()->rx_burst(pool, batch);
+    EXPECT_FALSE(pb.value()->gone()) << pb.value()->gone_reason();
+    EXPECT_EQ(sh(fmt::format("ip link show {} | grep -q ',UP'", b)), 0);
+}
+
 TEST(AfPacketPort, UnknownInterfaceIsAPreciseError) {
     auto p = AfPacketPort::open("sydp-nonexist", {});
     ASSERT_FALSE(p);

@@ -30,6 +30,7 @@
 
 #include <fmt/core.h>
 
+#include "port/netdev.hpp"
 #include "port/sys_error.hpp"
 
 #ifndef PACKET_IGNORE_OUTGOING
@@ -115,6 +116,12 @@ Result<std::unique_ptr<AfPacketPort>> AfPacketPort::open(const std::string& ifna
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof buf);
     ::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof buf);
 
+    std::uint32_t mtu = 0;
+    if (Status st = bring_up_and_read_mtu(ifname, fmt::format("af_packet port {}", ifname), mtu);
+        !st) {
+        ::close(fd);
+        return st;
+    }
     sockaddr_ll addr{};
     addr.sll_family = AF_PACKET;
     addr.sll_protocol = htons(ETH_P_ALL);
@@ -122,10 +129,6 @@ Result<std::unique_ptr<AfPacketPort>> AfPacketPort::open(const std::string& ifna
     if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
         return fail("bind");
     }
-    ifreq ifr{};
-    std::memcpy(ifr.ifr_name, ifname.c_str(), ifname.size());
-    if (::ioctl(fd, SIOCGIFMTU, &ifr) != 0) return fail("ioctl(SIOCGIFMTU)");
-    const auto mtu = static_cast<std::uint32_t>(ifr.ifr_mtu);
     auto port = std::unique_ptr<AfPacketPort>(new AfPacketPort(
         ifname, kernel_port_caps(options.vnet_hdr, mtu), fd, static_cast<int>(ifindex), options));
     port->ring_ = std::move(ring);

@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 
 #include "packet/vnet_hdr.hpp"
+#include "port/netdev.hpp"
 #include "port/sys_error.hpp"
 
 namespace sy::port {
@@ -35,29 +36,6 @@ offload::PortOffloadCaps tap_caps(bool vnet_hdr, std::uint32_t mtu) {
         caps.tso6 = true;
     }
     return caps;
-}
-
-// MTU and link state are interface properties: ask through any socket.
-Status query_and_bring_up(const std::string& ifname, std::uint32_t& mtu) {
-    const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (s < 0) return tap_error("socket", ifname);
-    ifreq ifr{};
-    std::memcpy(ifr.ifr_name, ifname.c_str(), ifname.size());
-    Status st;
-    if (::ioctl(s, SIOCGIFMTU, &ifr) != 0) {
-        st = tap_error("ioctl(SIOCGIFMTU)", ifname);
-    } else {
-        mtu = static_cast<std::uint32_t>(ifr.ifr_mtu);
-        if (::ioctl(s, SIOCGIFFLAGS, &ifr) != 0) {
-            st = tap_error("ioctl(SIOCGIFFLAGS)", ifname);
-        } else if (!(ifr.ifr_flags & IFF_UP)) {
-            ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-            if (::ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
-                st = tap_error("ioctl(SIOCSIFFLAGS up)", ifname);
-        }
-    }
-    ::close(s);
-    return st;
 }
 
 }  // namespace
@@ -88,7 +66,7 @@ Result<std::unique_ptr<TapPort>> TapPort::open(const std::string& ifname, bool v
         if (::ioctl(fd, TUNSETOFFLOAD, offloads) != 0) return fail("ioctl(TUNSETOFFLOAD)");
     }
     std::uint32_t mtu = 1500;
-    if (Status st = query_and_bring_up(ifname, mtu); !st) {
+    if (Status st = bring_up_and_read_mtu(ifname, fmt::format("tap port {}", ifname), mtu); !st) {
         ::close(fd);
         return st;
     }
