@@ -81,7 +81,7 @@ def veth_lesson_table(results):
             continue
         corrupted = row.get("corrupted_packets")
         rows.append([scenario.name, row["port_options"],
-                     f"{row['bytes_received'] / 1e6:.1f}/{row['file_mb'] * 1.048576:.1f} MB",
+                     f"{row['bytes_received'] / 2**20:.1f}/{row['file_mb']} MiB",
                      row["sha256_sent"][:16], (row["sha256_received"] or "-")[:16],
                      _outcome(row["sha256_match"], scenario.expect_success),
                      _errors_cell(row.get("csum_errors")),
