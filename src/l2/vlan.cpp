@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "base/bytes.hpp"
+#include "port/vlan_tag.hpp"
 
 namespace sy::l2 {
 
@@ -32,14 +33,7 @@ std::uint16_t vlan_tag_tci(const Packet& p) {
 }
 
 bool vlan_push(Packet& p, std::uint16_t tci) {
-    const OffloadInfo saved = p.offload;
-    if (p.length < kMacsLen || !p.push_front(kVlanTagLen)) return false;
-    std::uint8_t* d = p.data();
-    std::memmove(d, d + kVlanTagLen, kMacsLen);
-    store_be16(d + kMacsLen, kTpid8021Q);
-    store_be16(d + kMacsLen + 2, tci);
-    shift_offload(p.offload, saved, static_cast<int>(kVlanTagLen));
-    return true;
+    return port::insert_vlan_tag(p, kTpid8021Q, tci);
 }
 
 bool vlan_pop(Packet& p) {

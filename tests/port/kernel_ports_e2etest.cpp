@@ -156,6 +156,30 @@ TEST_F(VethPair, Tpacketv3RingReceivesSmallFramesAndSuperFramesWithMetadata) {
     for (Packet* q : got) pool.free(q);
 }
 
+TEST_F(VethPair, VlanTagsTheKernelKeepsOutOfBandAreRestored) {
+    for (bool ring : {false, true}) {
+        AfPacketOptions o;
+        o.rx_ring = ring;
+        auto pa = AfPacketPort::open(a, {});
+        auto pb = AfPacketPort::open(b, o);
+        ASSERT_TRUE(pa && pb);
+        testlib::FrameSpec spec;
+        spec.vlans = {0x2000 | 42};
+        spec.payload = testlib::make_payload(100);
+        spec.csum = testlib::CsumFill::seed;
+        const testlib::Frame f = testlib::build_frame(spec);
+        pa.value()->counters() = {};
+        send(*pa.value(), pool, f.bytes, testlib::partial_offload(f));
+        Packet* got = receive(*pb.value(), pool);
+        ASSERT_NE(got, nullptr) << (ring ? "ring" : "recvmmsg");
+        EXPECT_EQ(std::vector<std::uint8_t>(got->data(), got->data() + got->length), f.bytes)
+            << "the 802.1Q tag is back in the frame (" << (ring ? "ring" : "recvmmsg") << ")";
+        EXPECT_TRUE(got->offload.is_partial());
+        EXPECT_EQ(got->offload.csum_start, f.l4) << "and the checksum start moved with it";
+        pool.free(got);
+    }
+}
+
 TEST_F(VethPair, LegacyModeLosesTheMetadata) {
     AfPacketOptions legacy;
     legacy.vnet_hdr = false;

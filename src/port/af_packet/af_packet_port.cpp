@@ -32,6 +32,7 @@
 
 #include "port/netdev.hpp"
 #include "port/sys_error.hpp"
+#include "port/vlan_tag.hpp"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -39,7 +40,14 @@
 
 namespace sy::port {
 
+// Room for one PACKET_AUXDATA control message.
+union AuxBuffer {
+    cmsghdr align;
+    std::uint8_t bytes[CMSG_SPACE(sizeof(tpacket_auxdata))];
+};
+
 struct AfPacketPort::Scratch {
+    AuxBuffer rx_aux[PacketBatch::kCapacity];
     VirtioNetHdr rx_hdr[PacketBatch::kCapacity];
     VirtioNetHdr tx_hdr[PacketBatch::kCapacity];
     iovec rx_iov[PacketBatch::kCapacity][2] = {};
@@ -95,6 +103,9 @@ Result<std::unique_ptr<AfPacketPort>> AfPacketPort::open(const std::string& ifna
     const int one = 1;
     if (options.vnet_hdr && ::setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof one) != 0) {
         return fail("setsockopt(PACKET_VNET_HDR)");
+    }
+    if (::setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one) != 0) {
+        return fail("setsockopt(PACKET_AUXDATA)");
     }
     if (::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one) != 0) {
         return fail("setsockopt(PACKET_IGNORE_OUTGOING)");
@@ -154,6 +165,22 @@ void AfPacketPort::handle_error(int err, const char* what) {
     }
 }
 
+// With VLAN offload (veth has it) the kernel keeps the tag out of band and the packet socket
+// delivers the frame without it; PACKET_AUXDATA says what it was. Put it back where it was on
+// the wire, so trunk ports see their tags. False only without headroom (never with a pool).
+bool AfPacketPort::restore_vlan_tag(const msghdr& m, Packet& p) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&m), c)) {
+        if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
+        tpacket_auxdata aux;
+        std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
+        if (!(aux.tp_status & TP_STATUS_VLAN_VALID)) return true;
+        const std::uint16_t tpid =
+            (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
+        return insert_vlan_tag(p, tpid, aux.tp_vlan_tci);
+    }
+    return true;
+}
+
 std::uint32_t AfPacketPort::rx_ring_burst(PacketPool& pool, PacketBatch& batch) {
     const std::uint32_t n = ring_->read(pool, batch, options_.vnet_hdr, counters_);
     if (n == 0) {
@@ -187,6 +214,8 @@ std::uint32_t AfPacketPort::rx_burst(PacketPool& pool, PacketBatch& batch) {
         m = {};
         m.msg_iov = s.rx_iov[n];
         m.msg_iovlen = static_cast<std::size_t>(iov);
+        m.msg_control = &s.rx_aux[n];
+        m.msg_controllen = sizeof(AuxBuffer);
     }
     if (n == 0) return 0;
     const int got = ::recvmmsg(fd_, s.rx_msg, n, MSG_DONTWAIT, nullptr);
@@ -217,8 +246,13 @@ std::uint32_t AfPacketPort::rx_burst(PacketPool& pool, PacketBatch& batch) {
             pool.free(p);
             continue;
         }
+        if (!restore_vlan_tag(s.rx_msg[i].msg_hdr, *p)) {
+            counters_.drop(PortDrop::rx_truncated);
+            pool.free(p);
+            continue;
+        }
         counters_.rx_packets++;
-        counters_.rx_bytes += len;
+        counters_.rx_bytes += p->length;
         batch.push(p);
         ++added;
     }

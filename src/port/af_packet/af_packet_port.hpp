@@ -19,8 +19,7 @@
 #include "port/af_packet/rx_ring_v3.hpp"
 #include "port/port.hpp"
 
-struct mmsghdr;
-struct iovec;
+struct msghdr;
 
 namespace sy::port {
 
@@ -47,6 +46,7 @@ class AfPacketPort final : public Port {
     AfPacketPort(std::string ifname, offload::PortOffloadCaps caps, int fd, int ifindex,
                  AfPacketOptions options);
     void handle_error(int err, const char* what);
+    static bool restore_vlan_tag(const msghdr& m, Packet& p);
 
     std::uint32_t rx_ring_burst(PacketPool& pool, PacketBatch& batch);
 

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "packet/vnet_hdr.hpp"
+#include "port/vlan_tag.hpp"
 
 namespace sy::port {
 
@@ -92,12 +93,18 @@ std::uint32_t RxRingV3::read(PacketPool& pool, PacketBatch& batch, bool vnet_hdr
                 std::memcpy(&vh, frame - sizeof vh, sizeof vh);
                 ok = decode_vnet_hdr(vh, p->bytes(), p->offload) == VnetDecodeStatus::ok;
             }
+            if (ok && (h->tp_status & TP_STATUS_VLAN_VALID)) {  // tag kept out of band
+                const std::uint16_t tpid = (h->tp_status & TP_STATUS_VLAN_TPID_VALID)
+                                               ? h->hv1.tp_vlan_tpid
+                                               : std::uint16_t{0x8100};
+                insert_vlan_tag(*p, tpid, static_cast<std::uint16_t>(h->hv1.tp_vlan_tci));
+            }
             if (!ok) {
                 counters.drop(PortDrop::rx_bad_vnet_hdr);
                 pool.free(p);
             } else {
                 counters.rx_packets++;
-                counters.rx_bytes += len;
+                counters.rx_bytes += p->length;
                 batch.push(p);
                 ++added;
             }
