@@ -209,6 +209,8 @@ def render_table(results, args):
     lines.append(f"\nMedians of {args.runs} run(s) of {args.seconds}s each; (N.NNx) = ratio "
                  "to the Linux bridge measured in this invocation. CPU = the switch's "
                  "processes, % of one core.")
+    lines.append(f"Load average before the run: {args.load_before:.1f} on {os.cpu_count()} CPUs "
+                 "(anything else running skews every number).")
     return "\n".join(lines)
 
 
@@ -231,6 +233,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     args.switchyard = os.path.abspath(args.switchyard)
+    args.load_before = os.getloadavg()[0]
     selected = [c for c in CONFIGS
                 if not args.switch or c.name in args.switch or c.name == BASELINE]
     results, status = [], 0
@@ -255,7 +258,8 @@ def main(argv=None):
         system.log(f"bench: {e}")
         return 1
     add_ratios(results)
-    print(json.dumps({"runs": args.runs, "seconds": args.seconds, "switches": results},
+    print(json.dumps({"runs": args.runs, "seconds": args.seconds,
+                      "load_average_before": args.load_before, "switches": results},
                      indent=2) if args.json else render_table(results, args))
     return status
 
