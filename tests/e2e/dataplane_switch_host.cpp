@@ -34,9 +34,11 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     std::unique_ptr<sy::datapath::Switch> sw;
-    if (mode == "vnet_hdr_ring") {
+    const char* busy = std::getenv("SY_BUSY_POLL_US");  // experiments: adaptive polling window
+    if (mode == "vnet_hdr_ring" || busy) {
         sy::datapath::SwitchOptions o;
-        o.af_packet_rx_ring = true;
+        o.af_packet_rx_ring = mode == "vnet_hdr_ring";
+        if (busy) o.busy_poll_us = static_cast<std::uint32_t>(std::atoi(busy));
         sw = std::make_unique<sy::datapath::SwitchCore>(o);
     } else {
         sw = sy::datapath::Switch::create();
