@@ -16,7 +16,7 @@ function(sy_add_layer name)
 endfunction()
 
 # sy_add_test_dir(NAME LIBS ...): one GoogleTest executable `NAME_tests` from every
-# *_test.cpp in the calling folder, each test registered with ctest under label NAME.
+# *_test.cpp in the calling folder, registered with ctest as NAME.<Suite>.<Test>, label `unit`.
 function(sy_add_test_dir name)
   cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cpp)
