@@ -17,18 +17,6 @@
 
 namespace sy::app {
 
-// Default until the control engineer provides the real one (a strong definition wins).
-__attribute__((weak)) int capture_switch_port(const std::string& bridge, const std::string& port,
-                                              const std::string& direction,
-                                              const std::string& path) {
-    (void)bridge;
-    (void)port;
-    (void)direction;
-    (void)path;
-    fmt::print(stderr, "switch port capture needs the daemon (not yet available)\n");
-    return 2;
-}
-
 namespace {
 
 std::atomic<bool> g_stop{false};
@@ -60,7 +48,12 @@ int run_capture(const CaptureArgs& a) {
                        "(switch port)\n");
             return 2;
         }
-        return capture_switch_port(a.bridge, a.port, a.direction, a.output);
+        if (a.count != 0) {
+            fmt::print(stderr, "capture: --count applies to --iface captures only\n");
+            return 2;
+        }
+        // The daemon records at the port (verbs_switch_capture.cpp); --duration stops it.
+        return capture_switch_port(a.bridge, a.port, a.direction, a.output, a.duration);
     }
     if (!a.bridge.empty()) {
         fmt::print(stderr, "capture: --iface and BRIDGE PORT are two different forms; give one\n");
