@@ -40,6 +40,7 @@ json stats_json(const datapath::PortStats& s) {
                 {"csum_completed_sw", s.csum_completed_sw},
                 {"csum_verified_good", s.csum_verified_good},
                 {"csum_verified_bad", s.csum_verified_bad},
+                {"csum_pseudo_seed", s.csum_pseudo_seed},
                 {"gso_passed", s.gso_passed},
                 {"gso_segmented", s.gso_segmented},
                 {"segments_out", s.segments_out},
