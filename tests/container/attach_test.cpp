@@ -2,7 +2,12 @@
 #include "container/attach.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
 #include <unistd.h>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "container/netns_target.hpp"
 
@@ -63,6 +68,57 @@ TEST(Attach, RejectsBadRequestsBeforeTouchingAnything) {
     r.ifname = "much-too-long-name";
     EXPECT_EQ(attach(r).status().code(), Errc::invalid_argument);
     EXPECT_FALSE(host_link_exists("syTESTxx"));
+}
+
+}  // namespace
+}  // namespace sy::container
+
+namespace sy::container {
+namespace {
+
+// A stand-in `docker` on PATH: resolution by Docker name without a Docker daemon.
+class FakeDocker : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = "/tmp/sy-fake-docker-" + std::to_string(getpid());
+        std::filesystem::create_directories(dir_);
+        old_path_ = std::getenv("PATH") ? std::getenv("PATH") : "";
+        setenv("PATH", (dir_ + ":" + old_path_).c_str(), 1);
+    }
+    void TearDown() override {
+        setenv("PATH", old_path_.c_str(), 1);
+        std::filesystem::remove_all(dir_);
+    }
+    void script(const std::string& body) {
+        const std::string path = dir_ + "/docker";
+        std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+        chmod(path.c_str(), 0755);
+    }
+    std::string dir_, old_path_;
+};
+
+TEST_F(FakeDocker, ResolvesARunningContainerToItsPidNamespace) {
+    script("[ \"$1 $2 $3 $4 $5\" = 'inspect -f {{.State.Pid}} -- web' ] && echo " +
+           std::to_string(getpid()) + " || exit 3");
+    auto r = resolve_netns("web", "/nonexistent-netns-dir");
+    ASSERT_TRUE(r) << r.status().message();
+    EXPECT_EQ(r->path, "/proc/" + std::to_string(getpid()) + "/ns/net");
+}
+
+TEST_F(FakeDocker, ReportsWhatDockerSaid) {
+    script("echo 'Error: No such object: web' >&2; exit 1");
+    auto r = resolve_netns("web", "/nonexistent-netns-dir");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.status().code(), Errc::not_found);
+    EXPECT_NE(r.status().message().find("No such object"), std::string::npos)
+        << r.status().message();
+}
+
+TEST_F(FakeDocker, StoppedContainerHasPidZero) {
+    script("echo 0");
+    auto r = resolve_netns("web", "/nonexistent-netns-dir");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.status().message().find("is it running"), std::string::npos);
 }
 
 }  // namespace

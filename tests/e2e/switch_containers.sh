@@ -65,6 +65,12 @@ rc=0; sy attach br0 "$(ns_name a)" --ip 10.200.1.9/33 --ifname eth1 2>"$work/err
 [ $rc = 2 ] || fail "bad CIDR exit code $rc"
 grep -q "10.200.1.9/33" "$work/err" || fail "unclear error: $(cat "$work/err")"
 in_ns a ip link show eth1 >/dev/null 2>&1 && fail "half-done attach left eth1 in the container"
+# A failure after the veth exists (the gateway is not on the container's subnet): rolled back.
+sy attach br0 "$(ns_name a)" --ip 10.200.1.9/24 --ifname eth1 --gateway 10.99.0.1 --port-name syroll0 2>"$work/err" &&
+    fail "unreachable gateway accepted"
+grep -q "default route via 10.99.0.1" "$work/err" || fail "unclear error: $(cat "$work/err")"
+ip link show syroll0 >/dev/null 2>&1 && fail "rollback left syroll0 on the host"
+in_ns a ip link show eth1 >/dev/null 2>&1 && fail "rollback left eth1 in the container"
 sy attach nobr "$(ns_name a)" --ip 10.200.1.9/24 2>/dev/null && fail "attach to a missing bridge succeeded"
 [ "$(sy show --json)" = "$before" ] || fail "a failed command changed the configuration"
 echo "errors ok"
