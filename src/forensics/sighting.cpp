@@ -131,6 +131,7 @@ ExtractResult extract_sighting(const capture::CapturedPacket& packet, std::uint3
     s.time_ns = packet.timestamp_ns;
     s.direction = packet.direction;
     s.kmark = packet.meta.kmark;
+    s.switch_recorded = packet.has_meta && packet.meta.has_offload;
     s.switch_partial =
         packet.has_meta && packet.meta.has_offload && packet.meta.offload.is_partial();
     s.flow.proto = proto;

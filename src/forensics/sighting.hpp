@@ -39,7 +39,8 @@ struct Sighting {
     std::uint64_t time_ns = 0;
     capture::Direction direction = capture::Direction::unknown;
     capture::KernelMark kmark = capture::KernelMark::unknown;
-    bool switch_partial = false;  // a switch port capture recorded csum=partial metadata
+    bool switch_partial = false;   // a switch port capture recorded csum=partial metadata
+    bool switch_recorded = false;  // a switch port capture recorded offload metadata at all
 
     Flow flow;
     std::uint8_t tcp_flags = 0;

@@ -29,8 +29,9 @@ Effective effective(const Sighting& s) {
             return Effective::good;
         case CsumState::partial:
             if (marked) return Effective::pending;
-            return s.kmark == KernelMark::unknown ? Effective::partial_unknown
-                                                  : Effective::partial_lost;
+            // Recorded, and neither the kernel nor the switch says it will be completed.
+            return s.kmark == KernelMark::unknown && !s.switch_recorded ? Effective::partial_unknown
+                                                                        : Effective::partial_lost;
         case CsumState::bad:
             // The kernel says the checksum is still to be filled in: whatever is in the field
             // now is not an error (some senders seed differently).

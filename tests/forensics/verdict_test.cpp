@@ -65,6 +65,19 @@ TEST(Verdict, KernelMarkMakesItCertainBothWays) {
     EXPECT_EQ(fine.basis, Basis::kernel_mark);
 }
 
+TEST(Verdict, SwitchMetadataSayingNotPartialMakesALeakedSeedCertain) {
+    auto a = at(0, CsumState::partial, 1);
+    a.switch_recorded = a.switch_partial = true;  // switch knew: csum=partial
+    auto b = at(1, CsumState::partial, 2);
+    b.switch_recorded = true;  // switch recorded csum=none on egress: the seed leaked
+    auto v = judge_all({a, b});
+    EXPECT_EQ(v.status, VerdictStatus::partial_never_completed);
+    EXPECT_TRUE(v.certain);
+    EXPECT_EQ(v.basis, Basis::switch_metadata);
+    EXPECT_EQ(v.from_point, 0);
+    EXPECT_EQ(v.to_point, 1);
+}
+
 TEST(Verdict, ReverseTravelIsFoundFromTimestampsDespiteOneSkewedClock) {
     // Seen at p3 first, then p2, then p1; p2's clock is slightly behind p1's... majority wins.
     auto all = std::vector<Sighting>{at(0, CsumState::partial, 30), at(1, CsumState::partial, 5),
