@@ -51,4 +51,24 @@ bool PayloadCorrupter::maybe_corrupt(Packet& p) {
     return true;
 }
 
+bool mark_unsafely(Packet& p, bool port_takes_partial) {
+    if (p.offload.csum != CsumState::none) return false;
+    if (port_takes_partial && !p.offload.gso.active()) {
+        const net::ParsedHeaders parsed = net::parse(p.bytes());
+        const net::HeaderLayers& l = parsed.outer;
+        const bool tcp = l.ip_proto == net::kIpProtoTcp, udp = l.ip_proto == net::kIpProtoUdp;
+        if (parsed.ok() && !l.is_fragment && (tcp || udp) && l.l4 != net::kAbsent) {
+            const std::uint16_t field = tcp ? 16 : 6;
+            if (l.l4 + field + 2u <= p.length) {
+                p.offload.csum = CsumState::partial;  // the field keeps the sender's value
+                p.offload.csum_start = static_cast<std::uint16_t>(l.l4);
+                p.offload.csum_offset = field;
+                return true;
+            }
+        }
+    }
+    p.offload.csum = CsumState::verified;
+    return true;
+}
+
 }  // namespace sy::datapath

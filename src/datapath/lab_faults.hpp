@@ -29,4 +29,11 @@ class PayloadCorrupter {
     std::uint64_t state_;
 };
 
+// Lab-only, UNSAFE (PortConfig::unsafe_mark_verified): make the receiver skip checking an
+// unchecked (`none`) packet, as pre-3.14 veth did. On a port that carries partial checksums,
+// a TCP/UDP packet (not a fragment, not a super-frame) becomes `partial` at its L4 header with
+// its bytes untouched: the kernel trusts CHECKSUM_PARTIAL on local delivery, and ignores
+// DATA_VALID on packet socket transmit. Anything else becomes `verified`. True if marked.
+bool mark_unsafely(Packet& p, bool port_takes_partial);
+
 }  // namespace sy::datapath

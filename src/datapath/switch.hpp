@@ -28,28 +28,36 @@ struct PortConfig {
     std::string name;  // port name on the bridge; for af_packet/tap also the interface name
     PortKind kind = PortKind::af_packet;
     OffloadMode offload = OffloadMode::vnet_hdr;
-    std::uint16_t access_vlan = 0;            // 0: untagged port (no VLAN config)
-    std::vector<std::uint16_t> trunk_vlans;   // non-empty: trunk port carrying these VLANs
+    std::uint16_t access_vlan = 0;           // 0: untagged port (no VLAN config)
+    std::vector<std::uint16_t> trunk_vlans;  // non-empty: trunk port carrying these VLANs
     // Lab-only fault injection: flip a bit in this fraction of forwarded L4 payloads.
     double corrupt_fraction = 0.0;
-    // Lab-only, UNSAFE: mark every packet sent on this port as checksum-verified
-    // (DATA_VALID), as pre-3.14 veth did. Exists to demonstrate the bug.
+    // Lab-only, UNSAFE: tell the receiver that every unchecked packet sent on this port needs
+    // no checksum verification, as pre-3.14 veth did (CHECKSUM_UNNECESSARY on everything).
+    // Exists to demonstrate the bug. Mechanism on ports that carry partial checksums (vnet
+    // header): an unchecked TCP/UDP packet leaves with NEEDS_CSUM (csum_start = its L4 header,
+    // csum_offset 16/6) and its bytes untouched. A modern kernel ignores DATA_VALID on packet
+    // socket transmit, but a local receiver trusts CHECKSUM_PARTIAL (skb_csum_unnecessary), so
+    // a damaged payload is delivered. (Were the packet routed on to a device that finishes the
+    // checksum, it would be finished over a field that is not a seed: wrong either way.)
+    // Other packets, and ports without partial checksums, get the verified mark (DATA_VALID).
     bool unsafe_mark_verified = false;
 };
 
 // Per-port counters. Drop reasons are named so a person can see why.
 struct PortStats {
     std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
-    std::uint64_t csum_completed_sw = 0;    // partial checksums finished in software
-    std::uint64_t csum_verified_good = 0;   // L4 checksums we checked and found right
-    std::uint64_t csum_verified_bad = 0;    // ... and found wrong (forwarded unmarked)
+    std::uint64_t csum_completed_sw = 0;   // partial checksums finished in software
+    std::uint64_t csum_verified_good = 0;  // L4 checksums we checked and found right
+    std::uint64_t csum_verified_bad = 0;   // ... and found wrong (forwarded unmarked)
     // ... of which the field held exactly the pseudo-header sum: a partial checksum that lost
     // its metadata before reaching us (the original bug's fingerprint)
     std::uint64_t csum_pseudo_seed = 0;
-    std::uint64_t gso_passed = 0;           // super-frames handed on whole
-    std::uint64_t gso_segmented = 0;        // super-frames segmented in software
-    std::uint64_t segments_out = 0;         // segments those produced
-    std::uint64_t corrupted_injected = 0;   // lab fault injection
+    std::uint64_t gso_passed = 0;          // super-frames handed on whole
+    std::uint64_t gso_segmented = 0;       // super-frames segmented in software
+    std::uint64_t segments_out = 0;        // segments those produced
+    std::uint64_t corrupted_injected = 0;  // lab fault injection
+    std::uint64_t unsafe_marked = 0;       // unchecked packets sent marked (unsafe_mark_verified)
     std::vector<std::pair<std::string, std::uint64_t>> drops;  // reason -> count (non-zero)
 };
 
@@ -75,7 +83,7 @@ struct FdbEntry {
 enum class CaptureDirection { in, out, both };
 
 class Switch {
-public:
+  public:
     static std::unique_ptr<Switch> create();  // starts the poll thread(s)
     virtual ~Switch() = default;
 

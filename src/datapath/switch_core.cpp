@@ -361,6 +361,7 @@ PortInfo SwitchCore::info(const SwitchPort& sp) const {
     st.gso_segmented = tx.gso_sw;
     st.segments_out = tx.segments;
     st.corrupted_injected = sp.corrupted_injected;
+    st.unsafe_marked = sp.unsafe_marked;
     st.csum_verified_good = sp.verified_good;
     st.csum_verified_bad = sp.verified_bad;
     st.csum_pseudo_seed = sp.pseudo_seed;

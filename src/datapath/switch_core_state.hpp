@@ -31,6 +31,7 @@ struct SwitchCore::SwitchPort {
     std::uint64_t verified_good = 0, verified_bad = 0, pseudo_seed = 0;
     std::array<std::uint64_t, kDropReasonCount> drops{};
     std::uint64_t corrupted_injected = 0;
+    std::uint64_t unsafe_marked = 0;
     port::PortCounters io_final;  // I/O counters kept after the device vanished
     std::unique_ptr<capture::PcapngWriter> capture;
     CaptureDirection capture_direction = CaptureDirection::both;

@@ -1,5 +1,7 @@
 // The checksum contract through the switch: partial checksums and super-frames between
 // in-memory ports with and without offload capabilities, lab corruption never "verified".
+#include "net/l4_checksum.hpp"
+#include "net/parse.hpp"
 #include "switch_fixture.hpp"
 
 namespace sy::datapath::test {
@@ -192,7 +194,9 @@ TEST_F(OffloadPathTest, CorruptedPacketIsNeverMarkedVerified) {
     EXPECT_EQ(stats("a").corrupted_injected, 2u);
 }
 
-TEST_F(OffloadPathTest, UnsafeMarkVerifiedLabelsUncheckedPacketsLikeOldVeth) {
+TEST_F(OffloadPathTest, UnsafeMarkSendsUncheckedTcpAsPartialWithBytesUntouched) {
+    // The kernel trusts CHECKSUM_PARTIAL on local delivery and ignores DATA_VALID on packet
+    // socket transmit: NEEDS_CSUM is what makes the lab's receiver skip the check.
     auto* a = add("a");
     auto* b = add("b", OffloadMode::vnet_hdr, 0, {}, nullptr, 0.0, /*mark_verified=*/true);
     learn_b(b);
@@ -201,7 +205,61 @@ TEST_F(OffloadPathTest, UnsafeMarkVerifiedLabelsUncheckedPacketsLikeOldVeth) {
     run();
     auto out = b->take_all();
     ASSERT_EQ(out.size(), 1u);
-    EXPECT_EQ(out[0].offload.csum, CsumState::verified) << "the lab's deliberately unsafe option";
+    EXPECT_EQ(out[0].offload.csum, CsumState::partial) << "the lab's deliberately unsafe option";
+    EXPECT_EQ(out[0].offload.csum_start, bad.l4);
+    EXPECT_EQ(out[0].offload.csum_offset, 16);
+    EXPECT_EQ(out[0].bytes, bad.bytes) << "the bad checksum must leave as it came";
+    EXPECT_EQ(stats("b").unsafe_marked, 1u);
+}
+
+TEST_F(OffloadPathTest, UnsafeMarkOnAPortWithoutPartialChecksumsIsTheVerifiedMark) {
+    auto* a = add("a");
+    offload::PortOffloadCaps caps{};
+    caps.accepts_verified_mark = true;  // carries DATA_VALID but not NEEDS_CSUM
+    auto* b = add("b", OffloadMode::vnet_hdr, 0, {}, &caps, 0.0, /*mark_verified=*/true);
+    learn_b(b);
+    const Frame bad = tcp_frame(100, testlib::CsumFill::bad);
+    ASSERT_TRUE(a->inject(bad.bytes));
+    run();
+    auto out = b->take_all();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].offload.csum, CsumState::verified);
+    EXPECT_EQ(out[0].bytes, bad.bytes);
+}
+
+TEST_F(OffloadPathTest, WithoutTheUnsafeOptionAnUncheckedPacketLeavesUnmarked) {
+    auto* a = add("a");
+    auto* b = add("b");
+    learn_b(b);
+    const Frame bad = tcp_frame(100, testlib::CsumFill::bad);
+    ASSERT_TRUE(a->inject(bad.bytes));
+    run();
+    auto out = b->take_all();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].offload.csum, CsumState::none);
+    EXPECT_EQ(out[0].bytes, bad.bytes);
+    EXPECT_EQ(stats("b").unsafe_marked, 0u);
+}
+
+TEST_F(OffloadPathTest, CorruptedThenUnsafelyMarkedIsPartialOverTheDamagedBytes) {
+    // The lab's veth lesson in one port pair: a sender's partial checksum, finished and then
+    // damaged at ingress, leaves the unsafe port claiming "checksum taken care of".
+    auto* a = add("a", OffloadMode::vnet_hdr, 0, {}, nullptr, /*corrupt=*/1.0);
+    auto* b = add("b", OffloadMode::vnet_hdr, 0, {}, nullptr, 0.0, /*mark_verified=*/true);
+    learn_b(b);
+    const Frame f = tcp_frame(100, testlib::CsumFill::seed);
+    OffloadInfo partial;
+    partial.csum = CsumState::partial;
+    partial.csum_start = static_cast<std::uint16_t>(f.l4);
+    partial.csum_offset = 16;
+    ASSERT_TRUE(a->inject(f.bytes, partial));
+    run();
+    auto out = b->take_all();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].offload.csum, CsumState::partial);
+    const net::ParsedHeaders parsed = net::parse(out[0].bytes);
+    EXPECT_EQ(net::check_l4_checksum(out[0].bytes, parsed.outer).verdict, net::L4CsumVerdict::bad)
+        << "the field holds the checksum of the undamaged payload";
 }
 
 }  // namespace

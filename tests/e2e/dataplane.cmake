@@ -7,3 +7,10 @@ foreach(mode vnet_hdr legacy corrupt)
                    $<TARGET_FILE:dataplane_switch_host> ${mode})
   set_tests_properties(dataplane_veth_${mode} PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 120)
 endforeach()
+# The veth lesson against the kernel: corruption caught (safe) or delivered (unsafe mark).
+foreach(mode safe unsafe)
+  add_test(NAME dataplane_veth_lesson_${mode}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/dataplane_veth_lesson.sh
+                   $<TARGET_FILE:dataplane_switch_host> ${mode})
+  set_tests_properties(dataplane_veth_lesson_${mode} PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 120)
+endforeach()

@@ -75,10 +75,10 @@ int main(int argc, char** argv) {
             const auto& s = p.stats;
             fmt::print(
                 "port {} up={} rx={} tx={} csum_sw={} gso_passed={} gso_segmented={} "
-                "verified_good={} verified_bad={} pseudo_seed={} corrupted={}",
+                "verified_good={} verified_bad={} pseudo_seed={} corrupted={} unsafe_marked={}",
                 p.config.name, p.up, s.rx_packets, s.tx_packets, s.csum_completed_sw, s.gso_passed,
                 s.gso_segmented, s.csum_verified_good, s.csum_verified_bad, s.csum_pseudo_seed,
-                s.corrupted_injected);
+                s.corrupted_injected, s.unsafe_marked);
             for (const auto& [reason, n] : s.drops) fmt::print(" {}={}", reason, n);
             fmt::print("\n");
         }
