@@ -20,9 +20,7 @@ DOWNLOAD_MB = 8  # the veth lesson's file: big enough for ~1% corruption to hit 
 # failed checks are printed as KNOWN ISSUE instead of failing the test; once they pass, the
 # test says so and the entry must go.
 KNOWN_ISSUES = {
-    "corrupt-unsafe": "--unsafe-mark-verified sets DATA_VALID in the vnet header, which the "
-                      "kernel ignores on AF_PACKET transmit (tests/e2e/lab_kernel_data_valid.py"
-                      "); the mark must be expressed as NEEDS_CSUM to be trusted",
+    # "scenario": "why it is wrong today (what must change)",
 }
 
 
@@ -134,6 +132,12 @@ def check_download(c, name, intact):
                 f"{name}: the corrupted download arrived intact: {facts}")
     corrupted = row.get("corrupted_packets")
     c.check(corrupted is None or corrupted > 0, f"{name}: the switch corrupted no packet")
+    # Who caught the damage: the client's kernel when it checks (safe), nobody when the
+    # switch told it the packets were fine (unsafe).
+    caught = errors_of(row, "client")
+    c.check(caught > 0 if intact else caught == 0,
+            f"{name}: client TcpInCsumErrors +{caught}, expected "
+            f"{'a rise' if intact else 'none'}")
 
 
 def check_all(rows):
