@@ -72,11 +72,11 @@ http_server() {  # http_server SUFFIX IP: python http.server in that namespace, 
     echo "hello from $1" >"$work/www/index.html"
     in_ns "$1" /usr/bin/python3 -m http.server 8080 --bind "$2" --directory "$work/www" \
         >"$work/http-$1.log" 2>&1 &
-    for _ in $(seq 50); do
+    for _ in $(seq 100); do
         in_ns "$1" ss -ltn 2>/dev/null | grep -q ":8080 " && return 0
         sleep 0.1
     done
-    fail "http server in $1 did not start"
+    fail "http server in $1 did not start: $(cat "$work/http-$1.log")"
 }
 
 offloads_on() {  # offloads_on SUFFIX [IFNAME]: the container's interface keeps TX csum and TSO on
