@@ -82,6 +82,10 @@ std::string render_stats(const json& stats) {
                 out += fmt::format("        corrupted (lab injection): {}\n",
                                    num(p, "corrupted_injected"));
             }
+            if (num(p, "unsafe_marked") != 0) {
+                out += fmt::format("        UNSAFE: sent marked without a check (lab): {}\n",
+                                   num(p, "unsafe_marked"));
+            }
             const auto& drops = p.value("drops", json::object());
             if (drops.empty()) {
                 out += "        drops: none\n";

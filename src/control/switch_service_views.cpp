@@ -45,6 +45,7 @@ json stats_json(const datapath::PortStats& s) {
                 {"gso_segmented", s.gso_segmented},
                 {"segments_out", s.segments_out},
                 {"corrupted_injected", s.corrupted_injected},
+                {"unsafe_marked", s.unsafe_marked},
                 {"drops", std::move(drops)}};
 }
 
