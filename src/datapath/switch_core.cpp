@@ -85,9 +85,11 @@ void SwitchCore::wake() {
 // Ask the scheduler (EEVDF, Linux >= 6.12) for a short time slice: a task with a short slice
 // gets an early deadline, so when a packet wakes the poll thread it preempts whatever runs
 // instead of waiting for a slice to expire (milliseconds on a loaded 2-core machine). Unlike
-// a real-time policy it cannot starve the containers while it busy-polls. Best effort.
-static void request_short_slice(std::uint32_t slice_us) {
-    if (slice_us == 0) return;
+// a real-time policy it cannot starve the containers while it busy-polls. A negative nice
+// gives the poll thread a larger share against busy containers (an iperf3 sender flooding
+// UDP would otherwise take CPU time the switch needs to drain its sockets). Best effort.
+static void request_poll_scheduling(std::uint32_t slice_us, int nice) {
+    if (slice_us == 0 && nice == 0) return;
     struct {  // struct sched_attr (linux/sched/types.h clashes with glibc's sched.h)
         std::uint32_t size, sched_policy;
         std::uint64_t sched_flags;
@@ -97,12 +99,16 @@ static void request_short_slice(std::uint32_t slice_us) {
     } attr{};
     attr.size = sizeof attr;
     attr.sched_policy = SCHED_OTHER;
+    attr.sched_nice = nice;
     attr.sched_runtime = std::uint64_t{slice_us} * 1000;
-    ::syscall(SYS_sched_setattr, 0, &attr, 0);
+    if (::syscall(SYS_sched_setattr, 0, &attr, 0) != 0 && nice < 0) {
+        attr.sched_nice = 0;  // no CAP_SYS_NICE: keep at least the short slice
+        ::syscall(SYS_sched_setattr, 0, &attr, 0);
+    }
 }
 
 void SwitchCore::poll_thread_main() {
-    request_short_slice(options_.poll_slice_us);
+    request_poll_scheduling(options_.poll_slice_us, options_.poll_nice);
     const std::uint64_t busy_ns = std::uint64_t{options_.busy_poll_us} * 1000;
     std::uint64_t last_packet_ns = monotonic_ns();
     epoll_event events[16];

@@ -33,6 +33,10 @@ struct SwitchOptions {
     std::uint32_t pool_packets = 2048;  // buffers of kSuperFrameBufferSize (lazily backed)
     std::uint32_t busy_poll_us = 50;    // keep polling this long after the last packet
     std::uint32_t poll_slice_us = 100;  // scheduler slice for the poll thread (0: default)
+    // Nice value of the poll thread. -5 measured (2 vCPUs, iperf3 in two namespaces, median
+    // of 8 runs): UDP 64 B loss 30% -> 0% at the same delivered rate, TCP and ping unchanged.
+    // Not a real-time policy: busy containers still get their share. Needs CAP_SYS_NICE.
+    int poll_nice = -5;
     std::uint32_t mac_table_capacity = 8192;
     bool log = true;  // port events (vanished interfaces) on stderr
     // Receive on kernel interfaces through a TPACKET_V3 ring instead of recvmmsg: fewer system

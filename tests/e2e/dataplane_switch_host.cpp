@@ -35,10 +35,12 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, on_signal);
     std::unique_ptr<sy::datapath::Switch> sw;
     const char* busy = std::getenv("SY_BUSY_POLL_US");  // experiments: adaptive polling window
-    if (mode == "vnet_hdr_ring" || busy) {
+    const char* nice = std::getenv("SY_POLL_NICE");     // experiments: poll thread priority
+    if (mode == "vnet_hdr_ring" || busy || nice) {
         sy::datapath::SwitchOptions o;
         o.af_packet_rx_ring = mode == "vnet_hdr_ring";
         if (busy) o.busy_poll_us = static_cast<std::uint32_t>(std::atoi(busy));
+        if (nice) o.poll_nice = std::atoi(nice);
         sw = std::make_unique<sy::datapath::SwitchCore>(o);
     } else {
         sw = sy::datapath::Switch::create();
