@@ -8,8 +8,7 @@
 #   corrupt:  vnet_hdr, and the switch flips one payload bit in every UDP datagram arriving
 #             from the first namespace (lab fault injection): the receiving kernel must drop
 #             them all (UdpInCsumErrors), the application must receive none.
-#   (The lab's unsafe_mark_verified cannot make a modern kernel deliver them: AF_PACKET's
-#   virtio_net_hdr_to_skb ignores DATA_VALID on transmit, measured; so no such case here.)
+#   (The unsafe_mark_verified counterpart, damage delivered, is dataplane_veth_lesson.sh.)
 # Usage: dataplane_veth_e2e.sh HOST_BINARY vnet_hdr|legacy|corrupt
 set -euo pipefail
 host_bin=$1
