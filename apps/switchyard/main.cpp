@@ -1,6 +1,6 @@
 // Composition root of the `switchyard` binary: every verb family registers itself here.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "verbs.hpp"
 
@@ -23,7 +23,9 @@ int main(int argc, char** argv) {
                    "private directory for the control socket and state (default: /run/switchyard, "
                    "/var/lib/switchyard)")
         ->envname("SWITCHYARD_DIR");
-    app.add_subcommand("version", "print the version")->callback([] { fmt::print("switchyard 0.1\n"); });
+    app.add_subcommand("version", "print the version")->callback([] {
+        fmt::print("switchyard 0.1\n");
+    });
     // Verb families (one line each):
     sy::app::add_capture_verbs(app);
     sy::app::add_switch_verbs(app);

@@ -18,16 +18,20 @@ Context& context();
 
 // Verb families. Each is defined in verbs_<family>.cpp.
 // (declarations go here, one line each)
-void add_capture_verbs(CLI::App& app);    // verbs_capture.cpp: capture (kernel iface or switch port)
+void add_capture_verbs(CLI::App& app);  // verbs_capture.cpp: capture (kernel iface or switch port)
 void add_forensics_verbs(CLI::App& app);  // verbs_forensics.cpp: csum-trace
-void add_switch_verbs(CLI::App& app);     // verbs_switch.cpp: daemon add-br del-br add-port del-port show stats fdb
+void add_switch_verbs(
+    CLI::App& app);  // verbs_switch.cpp: daemon add-br del-br add-port del-port show stats fdb
 void add_container_verbs(CLI::App& app);  // verbs_container.cpp: attach detach
 // Switch port capture through the daemon, for `capture BRIDGE PORT -w FILE` (TODO control:
 // define it; until then a weak default in verbs_capture.cpp says the daemon is missing, exit 2).
 int capture_switch_port(const std::string& bridge, const std::string& port,
                         const std::string& direction, const std::string& path);
-// ... stopping by itself after `duration_seconds` (> 0), as `capture --duration` (verbs_switch_capture.cpp).
-int capture_switch_port(const std::string& bridge, const std::string& port, const std::string& direction, const std::string& path, double duration_seconds);
+// ... stopping by itself after `duration_seconds` (> 0), as `capture --duration`
+// (verbs_switch_capture.cpp).
+int capture_switch_port(const std::string& bridge, const std::string& port,
+                        const std::string& direction, const std::string& path,
+                        double duration_seconds);
 
 // Set by a verb's callback; main() returns it. Convention: 0 ok, 1 problem found, 2 bad input.
 int& exit_code();

@@ -9,4 +9,6 @@
 
 uint16_t SY_DPDK_BASELINE_NAME(const void* buf, size_t len);
 
-uint16_t SY_DPDK_BASELINE_NAME(const void* buf, size_t len) { return rte_raw_cksum(buf, len); }
+uint16_t SY_DPDK_BASELINE_NAME(const void* buf, size_t len) {
+    return rte_raw_cksum(buf, len);
+}

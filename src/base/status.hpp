@@ -19,7 +19,7 @@ enum class Errc {
 };
 
 class Status {
-public:
+  public:
     Status() = default;
     Status(Errc code, std::string message) : code_(code), message_(std::move(message)) {}
     static Status ok() { return {}; }
@@ -29,7 +29,7 @@ public:
     Errc code() const { return code_; }
     const std::string& message() const { return message_; }
 
-private:
+  private:
     Errc code_ = Errc::ok;
     std::string message_;
 };
@@ -37,8 +37,8 @@ private:
 // A value or a Status explaining why there is none.
 template <typename T>
 class Result {
-public:
-    Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  public:
+    Result(T value) : value_(std::move(value)) {}        // NOLINT: implicit by design
     Result(Status error) : status_(std::move(error)) {}  // NOLINT: implicit by design
 
     bool is_ok() const { return value_.has_value(); }
@@ -50,7 +50,7 @@ public:
     const T* operator->() const { return &*value_; }
     T& operator*() { return *value_; }
 
-private:
+  private:
     std::optional<T> value_;
     Status status_;
 };
