@@ -30,6 +30,7 @@
 
 #include <fmt/core.h>
 
+#include "port/kernel_caps.hpp"
 #include "port/netdev.hpp"
 #include "port/sys_error.hpp"
 #include "port/vlan_tag.hpp"
@@ -62,20 +63,6 @@ namespace {
 Status sys_error(const std::string& what, const std::string& ifname) {
     return Status(Errc::io_error,
                   fmt::format("af_packet port {}: {}: {}", ifname, what, std::strerror(errno)));
-}
-
-offload::PortOffloadCaps kernel_port_caps(bool vnet_hdr, std::uint32_t mtu) {
-    offload::PortOffloadCaps caps{};
-    caps.mtu = mtu;
-    if (vnet_hdr) {
-        // The kernel accepts NEEDS_CSUM and TCP GSO on a packet socket and finishes or
-        // segments later if the device cannot. UDP GSO is not advertised (case 8).
-        caps.accepts_verified_mark = true;  // DATA_VALID in the virtio-net header
-        caps.l4_csum = true;
-        caps.tso4 = true;
-        caps.tso6 = true;
-    }
-    return caps;
 }
 
 }  // namespace

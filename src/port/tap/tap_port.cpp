@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 
 #include "packet/vnet_hdr.hpp"
+#include "port/kernel_caps.hpp"
 #include "port/netdev.hpp"
 #include "port/sys_error.hpp"
 
@@ -24,18 +25,6 @@ namespace {
 Status tap_error(const std::string& what, const std::string& ifname) {
     return Status(Errc::io_error,
                   fmt::format("tap port {}: {}: {}", ifname, what, std::strerror(errno)));
-}
-
-offload::PortOffloadCaps tap_caps(bool vnet_hdr, std::uint32_t mtu) {
-    offload::PortOffloadCaps caps{};
-    caps.mtu = mtu;
-    if (vnet_hdr) {
-        caps.accepts_verified_mark = true;  // DATA_VALID in the virtio-net header
-        caps.l4_csum = true;
-        caps.tso4 = true;
-        caps.tso6 = true;
-    }
-    return caps;
 }
 
 }  // namespace
@@ -70,7 +59,8 @@ Result<std::unique_ptr<TapPort>> TapPort::open(const std::string& ifname, bool v
         ::close(fd);
         return st;
     }
-    return std::unique_ptr<TapPort>(new TapPort(ifname, tap_caps(vnet_hdr, mtu), fd, vnet_hdr));
+    return std::unique_ptr<TapPort>(
+        new TapPort(ifname, kernel_port_caps(vnet_hdr, mtu), fd, vnet_hdr));
 }
 
 TapPort::TapPort(std::string ifname, offload::PortOffloadCaps caps, int fd, bool vnet_hdr)
