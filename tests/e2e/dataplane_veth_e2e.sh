@@ -20,43 +20,11 @@ ipa=10.200.77.1 ipb=10.200.77.2
 work=$(mktemp -d)
 host_pid=
 
-cleanup() {
-    set +e
-    [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
-    for ns in "$nsa" "$nsb"; do
-        ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-        ip netns del "$ns" 2>/dev/null
-    done
-    ip link del "$va" 2>/dev/null
-    ip link del "$vb" 2>/dev/null
-    rm -rf "$work"
-}
+source "$(dirname "$0")/dataplane_lib.sh"
 trap cleanup EXIT
 
-fail() {
-    echo "FAIL: $*"
-    [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
-    host_pid=
-    echo "--- switch host output:"; cat "$work/host.out" "$work/host.err" 2>/dev/null
-    exit 1
-}
-
-csum_errors() {  # InCsumErrors of protocol $2 (Tcp, Udp; default Tcp) in namespace $1
-    ip netns exec "$1" awk -v p="${2:-Tcp}:" '$1 == p { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["InCsumErrors"] }' /proc/net/snmp
-}
-
-ip netns add "$nsa"
-ip netns add "$nsb"
-ip link add "$va" type veth peer name eth0 netns "$nsa"
-ip link add "$vb" type veth peer name eth0 netns "$nsb"
-for pair in "$nsa $ipa" "$nsb $ipb"; do
-    set -- $pair
-    ip netns exec "$1" ip link set lo up
-    ip netns exec "$1" ip addr add "$2/24" dev eth0
-    ip netns exec "$1" ip link set eth0 up
-done
-ip link set "$va" up
-ip link set "$vb" up
+add_host "$nsa" "$va" "$ipa"
+add_host "$nsb" "$vb" "$ipb"
 # The containers keep their default offloads; make sure they are really on.
 ip netns exec "$nsa" ethtool -k eth0 | grep -q "tx-checksumming: on" || fail "tx checksumming is off in $nsa"
 

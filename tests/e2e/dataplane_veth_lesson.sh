@@ -20,43 +20,11 @@ ips=10.200.78.1 ipc=10.200.78.2
 work=$(mktemp -d)
 host_pid=
 
-cleanup() {
-    set +e
-    [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
-    for ns in "$nss" "$nsc"; do
-        ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-        ip netns del "$ns" 2>/dev/null
-    done
-    ip link del "$vs" 2>/dev/null
-    ip link del "$vc" 2>/dev/null
-    rm -rf "$work"
-}
+source "$(dirname "$0")/dataplane_lib.sh"
 trap cleanup EXIT
 
-fail() {
-    echo "FAIL: $*"
-    [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
-    host_pid=
-    echo "--- switch host output:"; cat "$work/host.out" "$work/host.err" 2>/dev/null
-    exit 1
-}
-
-tcp_csum_errors() {  # TcpInCsumErrors in namespace $1
-    ip netns exec "$1" awk '$1 == "Tcp:" { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["InCsumErrors"] }' /proc/net/snmp
-}
-
-ip netns add "$nss"
-ip netns add "$nsc"
-ip link add "$vs" type veth peer name eth0 netns "$nss"
-ip link add "$vc" type veth peer name eth0 netns "$nsc"
-for pair in "$nss $ips" "$nsc $ipc"; do
-    set -- $pair
-    ip netns exec "$1" ip link set lo up
-    ip netns exec "$1" ip addr add "$2/24" dev eth0
-    ip netns exec "$1" ip link set eth0 up
-done
-ip link set "$vs" up
-ip link set "$vc" up
+add_host "$nss" "$vs" "$ips"
+add_host "$nsc" "$vc" "$ipc"
 # Checksum offload stays on (the server sends partial checksums); TSO off so the injector
 # sees every data segment (it does not damage super-frames).
 ip netns exec "$nss" ethtool -K eth0 tso off >/dev/null
@@ -74,10 +42,10 @@ head -c $((4 << 20)) /dev/urandom >"$work/www/blob"
 ip netns exec "$nss" /usr/bin/python3 -m http.server 8080 --bind "$ips" --directory "$work/www" \
     >/dev/null 2>&1 &
 for _ in $(seq 50); do ip netns exec "$nss" ss -ltn | grep -q ":8080" && break; sleep 0.1; done
-errors_before=$(tcp_csum_errors "$nsc")
+errors_before=$(csum_errors "$nsc")
 ip netns exec "$nsc" curl -s --max-time 30 -o "$work/got" "http://$ips:8080/blob" ||
     fail "download through the switch did not complete"
-errors_after=$(tcp_csum_errors "$nsc")
+errors_after=$(csum_errors "$nsc")
 want=$(sha256sum <"$work/www/blob" | cut -d' ' -f1)
 got=$(sha256sum <"$work/got" | cut -d' ' -f1)
 kill "$host_pid"; wait "$host_pid" || true; host_pid=
