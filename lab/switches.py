@@ -114,16 +114,20 @@ class OvsUserspace:
 class Switchyard:
     """Our switch: its daemon in the foreground of a background process, configured with the
     CLI. `offload` is every port's add-port --offload value (None: the default);
-    `port_options` maps a port to extra add-port arguments (the veth-lesson options)."""
+    `port_options` maps a port to extra add-port arguments (the veth-lesson options);
+    `kernel_fastpath` starts the daemon with --kernel-fastpath."""
 
     bridge = "br0"
 
-    def __init__(self, binary=None, offload=None, port_options=None):
+    def __init__(self, binary=None, offload=None, port_options=None, kernel_fastpath=False):
         self.binary = binary or os.environ.get("SWITCHYARD_BIN") or DEFAULT_SWITCHYARD
         self.offload = offload
         self.port_options = port_options or {}
-        self.name = "switchyard" + (f"-{offload}" if offload else "")
-        self.label = "Switchyard" + (f", offload={offload}" if offload else ", default")
+        self.kernel_fastpath = kernel_fastpath
+        self.name = "switchyard" + (f"-{offload}" if offload else "") + (
+            "-fastpath" if kernel_fastpath else "")
+        self.label = "Switchyard" + (f", offload={offload}" if offload else ", default") + (
+            ", kernel fast path" if kernel_fastpath else "")
         self._daemon = None
         self.dir = None
 
@@ -133,6 +137,11 @@ class Switchyard:
         for verb in ("daemon", "add-br", "add-port", "stats"):
             if not switchyard_has_verb(self.binary, verb):
                 raise NotAvailable(f"switchyard {verb}")
+        if self.kernel_fastpath:
+            r = subprocess.run([self.binary, "daemon", "--help"], capture_output=True, text=True,
+                               timeout=10)
+            if "--kernel-fastpath" not in r.stdout:
+                raise NotAvailable("switchyard daemon --kernel-fastpath")
         r = subprocess.run([self.binary, "add-port", "--help"], capture_output=True, text=True,
                            timeout=10)
         wanted = ["--offload", self.offload] if self.offload else []
@@ -152,7 +161,9 @@ class Switchyard:
         log_path = os.path.join(self.dir, "daemon.log")
         log_file = open(log_path, "w")
         cleanup.push("close daemon log", log_file.close)
-        self._daemon = system.start_process([self.binary, "--dir", self.dir, "daemon"],
+        daemon = [self.binary, "--dir", self.dir, "daemon"] + (
+            ["--kernel-fastpath"] if self.kernel_fastpath else [])
+        self._daemon = system.start_process(daemon,
                                             cleanup, stdout=log_file, stderr=log_file,
                                             name="switchyard daemon")
 

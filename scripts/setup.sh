@@ -9,7 +9,7 @@ packages=(
   clang-format clang-tidy
   # libraries
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  libfmt-dev libcli11-dev nlohmann-json3-dev libpcap-dev libmnl-dev libdpdk-dev
+  libfmt-dev libcli11-dev nlohmann-json3-dev libpcap-dev libmnl-dev libbpf-dev libdpdk-dev
   # oracles and end-to-end tools
   python3 python3-scapy tshark tcpdump iperf3 iproute2 iputils-ping ethtool curl procps psmisc
   openvswitch-switch

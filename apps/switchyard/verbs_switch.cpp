@@ -20,11 +20,17 @@ void add_daemon_verb(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "daemon", "run the switch in the foreground (logs to stderr; SIGTERM/SIGINT stop it)");
     auto options = std::make_shared<control::DaemonOptions>();
+    auto settings = std::make_shared<datapath::SwitchSettings>();
     cmd->add_flag("--move-corrupt-state", options->move_corrupt_state_aside,
                   "if the state file is corrupt, rename it aside (kept) and start empty");
-    cmd->callback([options] {
+    cmd->add_flag("--kernel-fastpath", settings->kernel_fastpath,
+                  "forward known unicast between kernel ports (veth, NICs) inside the kernel "
+                  "with eBPF, whole and with checksum metadata intact; userspace still learns, "
+                  "floods and captures (docs/performance.md)");
+    cmd->callback([options, settings] {
         options->dir = context().dir;
-        exit_code() = control::run_daemon(*options, [] { return datapath::Switch::create(); });
+        exit_code() = control::run_daemon(
+            *options, [settings] { return datapath::Switch::create(*settings); });
     });
 }
 

@@ -45,6 +45,7 @@ CONFIGS = [
     Config("ovs", lambda _: OvsUserspace()),
     Config("ovs-tso", lambda _: OvsUserspace(tso=True)),
     Config("switchyard", lambda binary: Switchyard(binary)),
+    Config("switchyard-fastpath", lambda binary: Switchyard(binary, kernel_fastpath=True)),
 ]
 BASELINE = "linux-bridge"
 

@@ -32,6 +32,9 @@ std::string vlan_text(const json& port) {
 
 std::string render_show(const json& show) {
     std::string out;
+    if (str(show, "kernel_fastpath", "off") != "off") {
+        out += fmt::format("kernel fast path: {}\n", str(show, "kernel_fastpath"));
+    }
     const auto& bridges = show.value("bridges", json::array());
     if (bridges.empty()) out += "no bridges\n";
     for (const auto& bridge : bridges) {
@@ -43,6 +46,9 @@ std::string render_show(const json& show) {
                                str(port, "status"), vlan_text(port), str(port, "offload"));
             if (port.contains("corrupt")) out += fmt::format(" corrupt {}", port["corrupt"].dump());
             if (port.value("unsafe_mark_verified", false)) out += " UNSAFE-mark-verified";
+            if (port.contains("kernel_fastpath")) {
+                out += " fast-path " + str(port, "kernel_fastpath");
+            }
             if (port.contains("attachment")) {
                 const auto& a = port["attachment"];
                 out += fmt::format("  <-> {} {} {}", str(a, "container"), str(a, "ifname"),
@@ -85,6 +91,14 @@ std::string render_stats(const json& stats) {
             if (num(p, "unsafe_marked") != 0) {
                 out += fmt::format("        UNSAFE: sent marked without a check (lab): {}\n",
                                    num(p, "unsafe_marked"));
+            }
+            if (p.contains("kernel_fastpath")) {
+                const auto& f = p["kernel_fastpath"];
+                out += fmt::format(
+                    "        kernel fast path ({}): rx {} packets {} bytes   tx {} packets {} "
+                    "bytes\n",
+                    str(f, "state"), num(f, "rx_packets"), num(f, "rx_bytes"), num(f, "tx_packets"),
+                    num(f, "tx_bytes"));
             }
             const auto& drops = p.value("drops", json::object());
             if (drops.empty()) {

@@ -80,6 +80,7 @@ json SwitchService::show() {
             } else if (auto rt = ports_now.find(name); rt != ports_now.end()) {
                 p["id"] = rt->second->id;
                 p["status"] = rt->second->up ? "up" : "down";
+                if (!rt->second->fast_path.empty()) p["kernel_fastpath"] = rt->second->fast_path;
             } else {
                 p["status"] = "unknown to the datapath";
             }
@@ -89,6 +90,7 @@ json SwitchService::show() {
     }
     return json{{"socket", socket_path_},
                 {"state", store_.path()},
+                {"kernel_fastpath", switch_.kernel_fastpath_state()},
                 {"bridges", std::move(bridges)},
                 {"missing", std::move(missing)}};
 }
@@ -103,6 +105,13 @@ json SwitchService::stats() {
             p["name"] = port.config.name;
             p["id"] = port.id;
             p["up"] = port.up;
+            if (!port.fast_path.empty()) {
+                p["kernel_fastpath"] = json{{"state", port.fast_path},
+                                            {"rx_packets", port.stats.fastpath_rx_packets},
+                                            {"rx_bytes", port.stats.fastpath_rx_bytes},
+                                            {"tx_packets", port.stats.fastpath_tx_packets},
+                                            {"tx_bytes", port.stats.fastpath_tx_bytes}};
+            }
             ports.push_back(std::move(p));
         }
         bridges.push_back(json{{"name", bridge.name}, {"ports", std::move(ports)}});

@@ -92,7 +92,10 @@ void SwitchCore::process(SwitchPort& in, PacketBatch& batch) {
         const std::uint8_t* eth = p->data();
         const std::uint64_t src_key = mac_vlan_key(eth + 6, vlan);
         if (src_key != cache.src_key) {
+            const l2::MacTableCounters& c = br.fdb.counters();
+            const std::uint64_t changes = c.learned + c.moved;
             br.fdb.learn(eth + 6, vlan, in.id, now_ns_);
+            if (fast_ && c.learned + c.moved != changes) fast_note_learned(src_key);
             cache.src_key = src_key;
             cache.dst_key = ~0ull;
         }
@@ -204,10 +207,13 @@ std::uint32_t SwitchCore::poll_round() {
         vanished |= out->io && out->io->gone();
     }
     dirty_.clear();
+    if (fast_change_count_ != 0) fast_publish_changes();
     if (vanished) reap_vanished_ports();
     if (now_ns_ - last_expire_ns_ > 1'000'000'000ull) {
         last_expire_ns_ = now_ns_;
+        if (fast_) fast_refresh_from_kernel();  // MACs only the kernel saw lately stay alive
         for (auto& [name, br] : bridges_) br->fdb.expire(now_ns_);
+        if (fast_) fast_reconcile();
     }
     return received;
 }

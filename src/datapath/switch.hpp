@@ -58,6 +58,10 @@ struct PortStats {
     std::uint64_t segments_out = 0;        // segments those produced
     std::uint64_t corrupted_injected = 0;  // lab fault injection
     std::uint64_t unsafe_marked = 0;       // unchecked packets sent marked (unsafe_mark_verified)
+    // Frames the kernel fast path forwarded from / to this port without userspace seeing
+    // them (not included in rx_/tx_packets above, which count what userspace handled).
+    std::uint64_t fastpath_rx_packets = 0, fastpath_rx_bytes = 0;
+    std::uint64_t fastpath_tx_packets = 0, fastpath_tx_bytes = 0;
     std::vector<std::pair<std::string, std::uint64_t>> drops;  // reason -> count (non-zero)
 };
 
@@ -65,6 +69,9 @@ struct PortInfo {
     PortConfig config;
     std::uint32_t id = 0;
     bool up = true;  // false once the underlying interface vanished
+    // The kernel fast path at this port: empty when the switch runs without it, else
+    // "active", "paused: <why>", "not eligible: <why>" or "error: <why>".
+    std::string fast_path;
     PortStats stats;
 };
 
@@ -82,9 +89,17 @@ struct FdbEntry {
 
 enum class CaptureDirection { in, out, both };
 
+// How the daemon wants the switch built (the rest of SwitchOptions is for tests/benchmarks).
+struct SwitchSettings {
+    // Forward known unicast between kernel ports inside the kernel (eBPF), see
+    // fastpath/kernel_fast_path.hpp. If the kernel refuses, the switch logs why and runs
+    // without it.
+    bool kernel_fastpath = false;
+};
+
 class Switch {
   public:
-    static std::unique_ptr<Switch> create();  // starts the poll thread(s)
+    static std::unique_ptr<Switch> create(const SwitchSettings& settings = {});  // starts polling
     virtual ~Switch() = default;
 
     virtual Status add_bridge(const std::string& name) = 0;
@@ -101,6 +116,9 @@ class Switch {
     virtual Status start_capture(const std::string& bridge, const std::string& port,
                                  CaptureDirection direction, const std::string& path) = 0;
     virtual Status stop_capture(const std::string& bridge, const std::string& port) = 0;
+
+    // "off", "on" or "unavailable: <why>" (the kernel fast path, see SwitchSettings).
+    virtual std::string kernel_fastpath_state() const = 0;
 };
 
 }  // namespace sy::datapath

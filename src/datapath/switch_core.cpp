@@ -44,12 +44,15 @@ class SwitchCore::ControlLock {
     SwitchCore& s_;
 };
 
-std::unique_ptr<Switch> Switch::create() {
-    return std::make_unique<SwitchCore>();
+std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
+    SwitchOptions options;
+    options.kernel_fastpath = settings.kernel_fastpath;
+    return std::make_unique<SwitchCore>(std::move(options));
 }
 
 SwitchCore::SwitchCore(SwitchOptions options)
     : options_(std::move(options)), pool_(options_.pool_packets, kSuperFrameBufferSize) {
+    const bool default_clock = !options_.clock;
     if (!options_.clock) options_.clock = monotonic_ns;
     segments_.resize(kMaxSegments);
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
@@ -58,6 +61,14 @@ SwitchCore::SwitchCore(SwitchOptions options)
     ev.events = EPOLLIN;
     ev.data.ptr = nullptr;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+    if (options_.kernel_fastpath) {
+        if (default_clock) {
+            fast_open();
+        } else {
+            fast_unavailable_ =
+                "the kernel stamps MACs with CLOCK_MONOTONIC; not with an injected clock";
+        }
+    }
     if (options_.start_poll_thread) thread_ = std::thread([this] { poll_thread_main(); });
 }
 
@@ -169,6 +180,7 @@ void SwitchCore::rebuild_active() {
 
 // The device is gone or the port deleted: stop polling it, forget its MACs, close it.
 void SwitchCore::detach_port(SwitchPort& sp) {
+    fast_detach(sp);
     if (sp.io) {
         flush(sp);
         if (sp.io->poll_fd() >= 0) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, sp.io->poll_fd(), nullptr);
@@ -311,6 +323,7 @@ Status SwitchCore::attach(const std::string& bridge, const PortConfig& config,
         ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
     }
     it->second->ports.push_back(sp.get());
+    fast_attach(*sp);
     ports_.push_back(std::move(sp));
     rebuild_active();
     wake();
@@ -371,6 +384,7 @@ PortInfo SwitchCore::info(const SwitchPort& sp) const {
     st.csum_verified_good = sp.verified_good;
     st.csum_verified_bad = sp.verified_bad;
     st.csum_pseudo_seed = sp.pseudo_seed;
+    fast_fill_info(sp, pi);
     for (std::size_t i = 0; i < port::kPortDropCount; ++i) {
         if (io.drops[i])
             st.drops.emplace_back(port::to_string(static_cast<port::PortDrop>(i)), io.drops[i]);
@@ -442,6 +456,7 @@ Status SwitchCore::start_capture(const std::string& bridge, const std::string& p
                       fmt::format("port '{}' is already being captured", port));
     sp->capture_direction = direction;
     sp->capture = std::move(writer);
+    fast_update(*sp);  // a captured port sees every frame: none may bypass userspace
     return Status::ok();
 }
 
@@ -454,6 +469,7 @@ Status SwitchCore::stop_capture(const std::string& bridge, const std::string& po
             return Status(Errc::not_found,
                           fmt::format("no port '{}' on bridge '{}'", port, bridge));
         writer = std::move(sp->capture);
+        fast_update(*sp);
     }
     if (!writer)
         return Status(Errc::not_found, fmt::format("port '{}' is not being captured", port));

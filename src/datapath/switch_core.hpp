@@ -8,6 +8,7 @@
 // wait at most one round and never race with packet processing. When no packet arrived for
 // `busy_poll_us`, the poll thread sleeps in epoll on every port's fd (idle switch ~0% CPU).
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -19,6 +20,7 @@
 #include "datapath/drop_reason.hpp"
 #include "datapath/lab_faults.hpp"
 #include "datapath/switch.hpp"
+#include "fastpath/kernel_fast_path.hpp"
 #include "l2/mac_table.hpp"
 #include "l2/vlan.hpp"
 #include "offload/tx_prepare.hpp"
@@ -45,6 +47,9 @@ struct SwitchOptions {
     // Which ports check the L4 checksum of packets that arrive with no checksum metadata
     // (counted as verified good/bad; good ones are marked verified). Never changes bytes.
     enum class RxVerify { never, legacy_ports, all_ports } rx_verify = RxVerify::legacy_ports;
+    // The kernel fast path (SwitchSettings::kernel_fastpath). Needs the default clock: the
+    // kernel stamps MACs it forwards with CLOCK_MONOTONIC.
+    bool kernel_fastpath = false;
 };
 
 class SwitchCore final : public Switch {
@@ -62,6 +67,7 @@ class SwitchCore final : public Switch {
     Status start_capture(const std::string& bridge, const std::string& port,
                          CaptureDirection direction, const std::string& path) override;
     Status stop_capture(const std::string& bridge, const std::string& port) override;
+    std::string kernel_fastpath_state() const override;
 
     // Add a port whose I/O the caller built (in-memory ports in tests and benchmarks).
     // `config.kind` is informational here.
@@ -98,6 +104,17 @@ class SwitchCore final : public Switch {
     PortInfo info(const SwitchPort& sp) const;
     void wake();
 
+    // The kernel fast path's side of the switch (fast_path_sync.cpp).
+    void fast_open();
+    void fast_attach(SwitchPort& sp);
+    void fast_update(SwitchPort& sp);
+    void fast_detach(SwitchPort& sp);
+    void fast_note_learned(std::uint64_t mac_vlan_key);
+    void fast_publish_changes();
+    void fast_refresh_from_kernel();
+    void fast_reconcile();
+    void fast_fill_info(const SwitchPort& sp, PortInfo& pi) const;
+
     SwitchOptions options_;
     PacketPool pool_;
     mutable std::mutex mu_;
@@ -113,6 +130,13 @@ class SwitchCore final : public Switch {
     std::uint64_t last_expire_ns_ = 0;
     std::uint64_t aging_ns_ = l2::MacTable::kDefaultAgingNs;
     std::uint64_t ports_vanished_ = 0;
+    std::unique_ptr<fastpath::KernelFastPath> fast_;  // null: off or unavailable
+    std::string fast_unavailable_;                    // why, when asked for but refused
+    // MACs learned or moved in this round, published to the kernel after it (no system call
+    // per packet); on overflow everything is reconciled at the next aging pass.
+    std::array<std::uint64_t, 64> fast_changes_{};
+    std::uint32_t fast_change_count_ = 0;
+    bool fast_resync_ = false;
     int epoll_fd_ = -1;
     int wake_fd_ = -1;
     std::thread thread_;

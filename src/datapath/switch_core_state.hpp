@@ -35,6 +35,8 @@ struct SwitchCore::SwitchPort {
     port::PortCounters io_final;  // I/O counters kept after the device vanished
     std::unique_ptr<capture::PcapngWriter> capture;
     CaptureDirection capture_direction = CaptureDirection::both;
+    int fast_ifindex = 0;    // attached to the kernel fast path under this ifindex (0: not)
+    std::string fast_state;  // see PortInfo::fast_path
 
     const port::PortCounters& io_counters() const { return io ? io->counters() : io_final; }
 };

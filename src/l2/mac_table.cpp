@@ -63,6 +63,17 @@ void MacTable::learn(const std::uint8_t* mac, VlanId vlan, PortId port, std::uin
     ++counters_.learned;
 }
 
+void MacTable::refresh(const std::uint8_t* mac, VlanId vlan, PortId port, std::uint64_t seen_ns) {
+    const std::uint64_t key = make_key(mac, vlan);
+    Entry* b = bucket(key);
+    for (std::uint32_t w = 0; w < kWays; ++w) {
+        if (b[w].key == key && b[w].port == port && b[w].last_seen_ns < seen_ns) {
+            b[w].last_seen_ns = seen_ns;
+            return;
+        }
+    }
+}
+
 PortId MacTable::lookup(const std::uint8_t* mac, VlanId vlan, std::uint64_t now_ns) const {
     const std::uint64_t key = make_key(mac, vlan);
     const Entry* b = bucket(key);

@@ -45,6 +45,9 @@ class MacTable {
     // Record that `mac` was seen on `port` in `vlan` at time `now_ns`. Multicast sources are
     // ignored (they are never valid source addresses).
     void learn(const std::uint8_t* mac, VlanId vlan, PortId port, std::uint64_t now_ns);
+    // `mac` was seen on `port` at `seen_ns` by someone else (the kernel fast path): moves the
+    // entry's last-seen time forward, never back, and never creates or moves an entry.
+    void refresh(const std::uint8_t* mac, VlanId vlan, PortId port, std::uint64_t seen_ns);
     // The port `mac` was last seen on, or kNoPort if unknown or aged out.
     PortId lookup(const std::uint8_t* mac, VlanId vlan, std::uint64_t now_ns) const;
     // Forget everything learned on `port` (port removed or went down).

@@ -62,6 +62,10 @@ class Port {
     // Readable when rx_burst has something (or the port failed); -1 if the port cannot be
     // waited on and must be polled.
     virtual int poll_fd() const = 0;
+    // The kernel interface and the AF_PACKET socket this port reads it through, for the kernel
+    // fast path (fastpath/); 0 and -1 for ports that are not packet sockets.
+    virtual int kernel_ifindex() const { return 0; }
+    virtual int kernel_socket() const { return -1; }
 
     // True once the underlying device vanished (deleted interface, closed TAP): the datapath
     // then removes the port. `gone_reason()` says why, for the log.

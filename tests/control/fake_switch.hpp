@@ -76,6 +76,7 @@ class FakeSwitch : public datapath::Switch {
         if (!captures.erase(bridge + "/" + port)) return Status(Errc::not_found, "no capture");
         return Status::ok();
     }
+    std::string kernel_fastpath_state() const override { return "off"; }
 
     bool has_port(const std::string& bridge, const std::string& port) const {
         auto it = bridges_.find(bridge);

@@ -41,6 +41,8 @@ class AfPacketPort final : public Port {
 
     bool vnet_hdr() const { return options_.vnet_hdr; }
     int ifindex() const { return ifindex_; }
+    int kernel_ifindex() const override { return ifindex_; }
+    int kernel_socket() const override { return fd_; }
 
   private:
     AfPacketPort(std::string ifname, offload::PortOffloadCaps caps, int fd, int ifindex,

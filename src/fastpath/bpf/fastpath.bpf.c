@@ -1,0 +1,102 @@
+/* Switchyard's kernel fast path for kernel ports (veth, physical NICs): known unicast frames
+ * between two enabled ports of one VLAN are redirected inside the kernel, whole, with their
+ * checksum and segmentation metadata untouched (the skb itself moves: a partial checksum stays
+ * partial, a TSO super-frame stays one frame). Everything else goes to the userspace switch,
+ * which learns, floods, captures, rewrites and fills sy_fdb.
+ *
+ * Two programs make one decision, in the order the kernel runs them on a received frame:
+ *  1. sy_punt (socket filter on the port's AF_PACKET socket; packet taps run before tc):
+ *     returns 0 (no copy to userspace) for frames the fast path will take;
+ *  2. sy_ingress (tc ingress): redirects those frames to the egress port.
+ * Both call the same decide(); the maps change only when userspace learns something, so the
+ * two agree except in the instant an entry changes (a frame may then be seen twice or, when an
+ * entry is removed, dropped once, as a bridge may while its table changes). */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "fastpath_maps.h"
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, SY_FASTPATH_MAX_MACS);
+    __type(key, struct sy_fdb_key);
+    __type(value, struct sy_fdb_value);
+} sy_fdb SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, SY_FASTPATH_MAX_PORTS);
+    __type(key, __u32);
+    __type(value, struct sy_port_value);
+} sy_ports SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+    __uint(max_entries, SY_FASTPATH_MAX_PORTS);
+    __type(key, __u32);
+    __type(value, struct sy_port_stats);
+} sy_stats SEC(".maps");
+
+/* The egress ifindex for a frame the fast path takes, 0 for one userspace must see. */
+static __always_inline __u32 decide(struct __sk_buff *skb, int refresh) {
+    __u32 in_ifindex = skb->ifindex;
+    struct ethhdr eth;
+    if (skb->vlan_present) return 0; /* tags are the userspace switch's business */
+    if (bpf_skb_load_bytes(skb, 0, &eth, sizeof eth) < 0) return 0;
+    if (eth.h_dest[0] & 1) return 0; /* broadcast/multicast: flooded by userspace */
+    if (eth.h_proto == bpf_htons(ETH_P_8021Q) || eth.h_proto == bpf_htons(ETH_P_8021AD)) return 0;
+
+    struct sy_port_value *in = bpf_map_lookup_elem(&sy_ports, &in_ifindex);
+    if (!in || !in->enabled) return 0;
+
+    struct sy_fdb_key key = {.vlan = in->vlan};
+    __builtin_memcpy(key.mac, eth.h_source, 6);
+    /* The source must already be known on this very port: otherwise userspace learns it (or
+     * sees it move) first. */
+    struct sy_fdb_value *src = bpf_map_lookup_elem(&sy_fdb, &key);
+    if (!src || src->ifindex != in_ifindex) return 0;
+
+    __builtin_memcpy(key.mac, eth.h_dest, 6);
+    struct sy_fdb_value *dst = bpf_map_lookup_elem(&sy_fdb, &key);
+    if (!dst || dst->ifindex == in_ifindex) return 0;
+    __u32 out_ifindex = dst->ifindex;
+    struct sy_port_value *out = bpf_map_lookup_elem(&sy_ports, &out_ifindex);
+    if (!out || !out->enabled || out->vlan != in->vlan) return 0;
+    /* A frame too big for the egress and not a super-frame the kernel can segment: userspace
+     * segments or drops it by name. */
+    if (skb->len > out->mtu + ETH_HLEN && skb->gso_segs <= 1) return 0;
+
+    if (refresh) src->last_seen_ns = bpf_ktime_get_ns(); /* keeps the MAC from aging out */
+    return out_ifindex;
+}
+
+static __always_inline void count(__u32 ifindex, __u64 bytes, int tx) {
+    struct sy_port_stats *s = bpf_map_lookup_elem(&sy_stats, &ifindex);
+    if (!s) return;
+    if (tx) {
+        s->tx_packets++;
+        s->tx_bytes += bytes;
+    } else {
+        s->rx_packets++;
+        s->rx_bytes += bytes;
+    }
+}
+
+SEC("socket")
+int sy_punt(struct __sk_buff *skb) {
+    return decide(skb, 0) ? 0 : skb->len;
+}
+
+SEC("tc")
+int sy_ingress(struct __sk_buff *skb) {
+    __u32 out = decide(skb, 1);
+    if (!out) return TC_ACT_OK;
+    count(skb->ifindex, skb->len, 0);
+    count(out, skb->len, 1);
+    return bpf_redirect(out, 0);
+}
+
+char LICENSE[] SEC("license") = "GPL";

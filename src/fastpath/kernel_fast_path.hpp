@@ -1,0 +1,83 @@
+#pragma once
+// The kernel fast path (opt-in: `switchyard daemon --kernel-fastpath`). For kernel ports (veth
+// host ends, NICs) the userspace switch stays the brain: it learns, floods, captures and
+// rewrites. What it has learned it publishes here, and eBPF programs then move known unicast
+// frames between two enabled ports of one VLAN inside the kernel: the skb itself moves, so a
+// partial checksum stays partial and a TSO super-frame stays one frame, with no copy to
+// userspace and back (the two copies that bound the userspace path; see docs/performance.md).
+//
+// Per port: a socket filter on the port's AF_PACKET socket (so userspace gets no copy of what
+// the kernel forwards) and a tc ingress program (which forwards it). Both consult the same
+// maps. A port is disabled (everything to userspace) while it is captured or has lab faults.
+//
+// Control-path object: every call is a system call or two; none is per packet. Not
+// thread-safe: the switch calls it from its poll thread or under its control lock.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/status.hpp"
+
+struct bpf_object;
+
+namespace sy::fastpath {
+
+using Mac = std::array<std::uint8_t, 6>;
+
+struct FastPathCounters {
+    std::uint64_t rx_packets = 0, rx_bytes = 0;  // frames the kernel took from this port
+    std::uint64_t tx_packets = 0, tx_bytes = 0;  // ... and handed to it
+};
+
+class KernelFastPath {
+  public:
+    // Loads the programs and maps. Fails (with the kernel's or libbpf's reason) without root
+    // (CAP_BPF + CAP_NET_ADMIN) or on a kernel without BPF.
+    static Result<std::unique_ptr<KernelFastPath>> open();
+    ~KernelFastPath();  // detaches from every port it attached to
+    KernelFastPath(const KernelFastPath&) = delete;
+    KernelFastPath& operator=(const KernelFastPath&) = delete;
+
+    // Takes part in forwarding for the interface `ifindex`, read by the AF_PACKET socket
+    // `socket_fd`. The port starts disabled.
+    Status attach(int ifindex, int socket_fd, std::uint16_t vlan, std::uint32_t mtu);
+    // Forgets the port (its MACs too). Quiet if the interface already vanished.
+    void detach(int ifindex);
+    Status set_enabled(int ifindex, bool enabled);
+    bool attached(int ifindex) const { return ports_.count(ifindex) != 0; }
+
+    // Publishes that `mac` in `vlan` lives behind `ifindex`; ifindex 0 withdraws it.
+    Status set_mac(const Mac& mac, std::uint16_t vlan, int ifindex);
+    // When the fast path last forwarded a frame from `mac` (CLOCK_MONOTONIC ns), if it did.
+    std::optional<std::uint64_t> last_seen_ns(const Mac& mac, std::uint16_t vlan) const;
+    // The MACs published, keyed as (vlan << 48 | mac bytes little-endian) -> ifindex.
+    const std::map<std::uint64_t, int>& published() const { return macs_; }
+    static std::uint64_t key_of(const Mac& mac, std::uint16_t vlan);
+    static Mac mac_of(std::uint64_t key);
+    static std::uint16_t vlan_of(std::uint64_t key) { return std::uint16_t(key >> 48); }
+
+    FastPathCounters counters(int ifindex) const;
+
+    // For tests (BPF_PROG_TEST_RUN).
+    int punt_program_fd() const { return punt_fd_; }
+    int ingress_program_fd() const { return ingress_fd_; }
+
+  private:
+    struct AttachedPort {
+        bool created_qdisc = false;
+    };
+    KernelFastPath() = default;
+    Status write_port(int ifindex, std::uint16_t vlan, std::uint32_t mtu, bool enabled);
+
+    bpf_object* obj_ = nullptr;
+    int punt_fd_ = -1, ingress_fd_ = -1;
+    int fdb_fd_ = -1, ports_fd_ = -1, stats_fd_ = -1;
+    std::map<int, AttachedPort> ports_;
+    std::map<std::uint64_t, int> macs_;  // what sy_fdb holds (keys we wrote)
+};
+
+}  // namespace sy::fastpath
