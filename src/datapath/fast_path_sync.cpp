@@ -1,0 +1,169 @@
+// The userspace switch's side of the kernel fast path: which ports take part, and keeping the
+// kernel's copy of the MAC table in step with the switch's own. The switch stays the only one
+// that learns; the kernel only forwards between MACs the switch already knows (and reports
+// back when it last saw each, so MACs that talk only through the kernel do not age out).
+// Nothing here runs per packet: changes are collected during a round and published after it.
+#include <cstdio>
+
+#include "datapath/switch_core_state.hpp"
+
+namespace sy::datapath {
+
+namespace {
+
+// Why a port cannot use the fast path at all (empty: it can).
+std::string ineligible_reason(const PortConfig& c, const port::Port& io) {
+    if (io.kernel_ifindex() <= 0 || io.kernel_socket() < 0) return "not a kernel interface";
+    if (c.offload != OffloadMode::vnet_hdr) return "legacy offload mode";
+    if (!c.trunk_vlans.empty()) return "trunk port";
+    return {};
+}
+
+// Why an eligible port must, for now, hand every frame to userspace (empty: it need not).
+std::string pause_reason(const PortConfig& c, bool captured) {
+    if (captured) return "capture";
+    if (c.corrupt_fraction > 0.0 || c.unsafe_mark_verified) return "lab faults";
+    return {};
+}
+
+}  // namespace
+
+void SwitchCore::fast_open() {
+    auto fp = fastpath::KernelFastPath::open();
+    if (!fp) {
+        fast_unavailable_ = fp.status().message();
+        if (options_.log) {
+            std::fprintf(stderr, "switchyard: %s; forwarding in userspace only\n",
+                         fast_unavailable_.c_str());
+        }
+        return;
+    }
+    fast_ = std::move(fp.value());
+}
+
+std::string SwitchCore::kernel_fastpath_state() const {
+    if (fast_) return "on";
+    if (!options_.kernel_fastpath) return "off";
+    return "unavailable: " + fast_unavailable_;
+}
+
+void SwitchCore::fast_attach(SwitchPort& sp) {
+    if (!fast_ || !sp.io) return;
+    if (std::string why = ineligible_reason(sp.config, *sp.io); !why.empty()) {
+        sp.fast_state = "not eligible: " + why;
+        return;
+    }
+    const int ifindex = sp.io->kernel_ifindex();
+    if (Status st =
+            fast_->attach(ifindex, sp.io->kernel_socket(), sp.vlan.access_vlan(), sp.io->mtu());
+        !st) {
+        sp.fast_state = "error: " + st.message();
+        if (options_.log) {
+            std::fprintf(stderr, "switchyard: port %s stays in userspace: %s\n",
+                         sp.config.name.c_str(), st.message().c_str());
+        }
+        return;
+    }
+    sp.fast_ifindex = ifindex;
+    fast_update(sp);
+    fast_resync_ = true;  // MACs already learned on this port's bridge may now be published
+}
+
+void SwitchCore::fast_update(SwitchPort& sp) {
+    if (!fast_ || sp.fast_ifindex == 0) return;
+    const std::string why = pause_reason(sp.config, sp.capture != nullptr);
+    const bool enable = sp.up && why.empty();
+    if (Status st = fast_->set_enabled(sp.fast_ifindex, enable); !st) {
+        sp.fast_state = "error: " + st.message();
+        return;
+    }
+    sp.fast_state = enable ? "active" : "paused: " + (why.empty() ? std::string("down") : why);
+}
+
+void SwitchCore::fast_detach(SwitchPort& sp) {
+    if (!fast_ || sp.fast_ifindex == 0) return;
+    fast_->detach(sp.fast_ifindex);
+    sp.fast_ifindex = 0;
+    sp.fast_state = "paused: down";
+}
+
+void SwitchCore::fast_note_learned(std::uint64_t mac_vlan_key) {
+    if (fast_change_count_ == fast_changes_.size()) {
+        fast_resync_ = true;
+        return;
+    }
+    fast_changes_[fast_change_count_++] = mac_vlan_key;
+}
+
+// Publishes where each changed MAC lives now: behind a fast-path port, or (withdrawn) behind a
+// port the kernel cannot reach.
+void SwitchCore::fast_publish_changes() {
+    const std::uint32_t n = fast_change_count_;
+    fast_change_count_ = 0;
+    if (!fast_) return;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const std::uint64_t key = fast_changes_[i];
+        const fastpath::Mac mac = fastpath::KernelFastPath::mac_of(key);
+        const auto vlan = fastpath::KernelFastPath::vlan_of(key);
+        int ifindex = 0;
+        for (auto& [name, br] : bridges_) {
+            const PortId port = br->fdb.lookup(mac.data(), vlan, now_ns_);
+            if (port == kNoPort || port >= ports_.size() || !ports_[port]) continue;
+            if (ports_[port]->bridge != br.get()) continue;
+            ifindex = ports_[port]->fast_ifindex;
+            if (ifindex != 0) break;
+        }
+        (void)fast_->set_mac(mac, vlan, ifindex);  // a full kernel table keeps it in userspace
+    }
+}
+
+void SwitchCore::fast_refresh_from_kernel() {
+    for (const auto& [key, ifindex] : fast_->published()) {
+        const fastpath::Mac mac = fastpath::KernelFastPath::mac_of(key);
+        const auto vlan = fastpath::KernelFastPath::vlan_of(key);
+        const auto seen = fast_->last_seen_ns(mac, vlan);
+        if (!seen) continue;
+        for (auto& sp : ports_) {
+            if (sp && sp->fast_ifindex == ifindex) {
+                sp->bridge->fdb.refresh(mac.data(), vlan, sp->id, *seen);
+                break;
+            }
+        }
+    }
+}
+
+// After aging: withdraw what the switch forgot or saw move; on overflow, publish everything.
+void SwitchCore::fast_reconcile() {
+    std::vector<std::uint64_t> check;
+    for (const auto& [key, ifindex] : fast_->published()) check.push_back(key);
+    if (fast_resync_) {
+        fast_resync_ = false;
+        for (auto& [name, br] : bridges_) {
+            br->fdb.for_each(now_ns_, [&](const l2::MacEntryView& e) {
+                check.push_back(fastpath::KernelFastPath::key_of(
+                    {e.mac[0], e.mac[1], e.mac[2], e.mac[3], e.mac[4], e.mac[5]}, e.vlan));
+            });
+        }
+    }
+    for (std::size_t i = 0; i < check.size();) {
+        const std::uint32_t n = static_cast<std::uint32_t>(
+            std::min<std::size_t>(fast_changes_.size(), check.size() - i));
+        for (std::uint32_t j = 0; j < n; ++j) fast_changes_[j] = check[i + j];
+        fast_change_count_ = n;
+        fast_publish_changes();
+        i += n;
+    }
+}
+
+void SwitchCore::fast_fill_info(const SwitchPort& sp, PortInfo& pi) const {
+    if (!options_.kernel_fastpath) return;
+    pi.fast_path = fast_ ? sp.fast_state : "error: " + fast_unavailable_;
+    if (!fast_ || sp.fast_ifindex == 0) return;
+    const fastpath::FastPathCounters c = fast_->counters(sp.fast_ifindex);
+    pi.stats.fastpath_rx_packets = c.rx_packets;
+    pi.stats.fastpath_rx_bytes = c.rx_bytes;
+    pi.stats.fastpath_tx_packets = c.tx_packets;
+    pi.stats.fastpath_tx_bytes = c.tx_bytes;
+}
+
+}  // namespace sy::datapath
