@@ -48,7 +48,17 @@ std::string SwitchCore::kernel_fastpath_state() const {
 }
 
 void SwitchCore::fast_attach(SwitchPort& sp) {
-    if (!fast_ || !sp.io) return;
+    if (!sp.io) return;
+    if (!fast_) {
+        const int ifindex = sp.io->kernel_ifindex();
+        if (ifindex > 0 && fastpath::KernelFastPath::remove_stale_filter(ifindex) && options_.log) {
+            std::fprintf(stderr,
+                         "switchyard: port %s: removed a kernel fast path filter left by an "
+                         "earlier switchyard process\n",
+                         sp.config.name.c_str());
+        }
+        return;
+    }
     if (std::string why = ineligible_reason(sp.config, *sp.io); !why.empty()) {
         sp.fast_state = "not eligible: " + why;
         return;

@@ -222,6 +222,13 @@ std::optional<std::uint64_t> KernelFastPath::last_seen_ns(const Mac& mac,
     return v.last_seen_ns;
 }
 
+bool KernelFastPath::remove_stale_filter(int ifindex) {
+    libbpf_set_print(capture_libbpf_log);  // an absent filter is the normal case: stay quiet
+    bpf_tc_hook hook = ingress_hook(ifindex);
+    LIBBPF_OPTS(bpf_tc_opts, opts, .handle = kTcHandle, .priority = kTcPriority);
+    return bpf_tc_detach(&hook, &opts) == 0;
+}
+
 FastPathCounters KernelFastPath::counters(int ifindex) const {
     FastPathCounters c;
     const __u32 key = static_cast<__u32>(ifindex);

@@ -62,6 +62,11 @@ class KernelFastPath {
 
     FastPathCounters counters(int ifindex) const;
 
+    // Removes a tc filter a previous switch process left on `ifindex` (one killed before it
+    // could detach): without its socket filter it would forward frames userspace forwards
+    // too. Needs no loaded programs; true if there was one.
+    static bool remove_stale_filter(int ifindex);
+
     // For tests (BPF_PROG_TEST_RUN).
     int punt_program_fd() const { return punt_fd_; }
     int ingress_program_fd() const { return ingress_fd_; }
