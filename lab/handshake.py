@@ -72,6 +72,9 @@ def run(scenario, switch, offloads, opts):
         for c in tcpdumps + marks:
             c.stop()
         after = csum_errors()
+        fast = _fastpath_frames(switch)
+        if fast is not None:
+            row["fastpath_frames"] = fast
 
         row.update(available=True, page=page,
                    csum_errors={k: after[k] - before[k] for k in after})
@@ -80,6 +83,15 @@ def run(scenario, switch, offloads, opts):
         if opts.keep_captures:
             _keep(opts.keep_captures, scenario, tcpdumps + marks)
     return row
+
+
+def _fastpath_frames(switch):
+    """Frames Switchyard's kernel fast path forwarded (None for other switches or without it)."""
+    stats = switch.stats() if getattr(switch, "kernel_fastpath", False) else None
+    if not stats:
+        return None
+    return sum(p.get("kernel_fastpath", {}).get("rx_packets", 0)
+               for b in stats.get("bridges", []) for p in b.get("ports", []))
 
 
 def _checksums_from_tcpdump(tcpdumps):

@@ -102,8 +102,11 @@ def render_text(results):
                   "", veth_lesson_table(by_table["veth_lesson"]), ""]
     parts.append("Scenarios:")
     for scenario, row in results:
+        fast = (f" (This run: the kernel fast path forwarded {row['fastpath_frames']} frames.)"
+                if "fastpath_frames" in row else "")
         parts.append(f"  {scenario.name}: {row.get('switch', '')}"
-                     f"{', ' + row['offloads'] if 'offloads' in row else ''}. {scenario.story}")
+                     f"{', ' + row['offloads'] if 'offloads' in row else ''}. {scenario.story}"
+                     f"{fast}")
     return "\n".join(parts)
 
 

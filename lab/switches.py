@@ -126,8 +126,8 @@ class Switchyard:
         self.kernel_fastpath = kernel_fastpath
         self.name = "switchyard" + (f"-{offload}" if offload else "") + (
             "-fastpath" if kernel_fastpath else "")
-        self.label = "Switchyard" + (f", offload={offload}" if offload else ", default") + (
-            ", kernel fast path" if kernel_fastpath else "")
+        self.label = "Switchyard" + (f", offload={offload}" if offload else "") + (
+            ", kernel fast path" if kernel_fastpath else "" if offload else ", default")
         self._daemon = None
         self.dir = None
 

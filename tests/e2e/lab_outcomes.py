@@ -149,6 +149,12 @@ def check_all(rows):
     check_working(c, "ovs-tx-off")
     check_syn_dropped(c, "switchyard-legacy", optional=True)
     check_working(c, "switchyard", optional=True)
+    check_working(c, "switchyard-fastpath", optional=True)
+    fast = c.row("switchyard-fastpath", optional=True)
+    if fast:
+        c.check(fast.get("fastpath_frames", 0) > 0,
+                f"switchyard-fastpath: the kernel fast path forwarded no frame "
+                f"({fast.get('fastpath_frames')})")
     check_download(c, "corrupt-safe", intact=True)
     check_download(c, "corrupt-unsafe", intact=False)
     return c
