@@ -119,11 +119,13 @@ class Switchyard:
 
     bridge = "br0"
 
-    def __init__(self, binary=None, offload=None, port_options=None, kernel_fastpath=False):
+    def __init__(self, binary=None, offload=None, port_options=None, kernel_fastpath=False,
+                 daemon_args=()):
         self.binary = binary or os.environ.get("SWITCHYARD_BIN") or DEFAULT_SWITCHYARD
         self.offload = offload
         self.port_options = port_options or {}
         self.kernel_fastpath = kernel_fastpath
+        self.daemon_args = list(daemon_args)
         self.name = "switchyard" + (f"-{offload}" if offload else "") + (
             "-fastpath" if kernel_fastpath else "")
         self.label = "Switchyard" + (f", offload={offload}" if offload else "") + (
@@ -162,7 +164,7 @@ class Switchyard:
         log_file = open(log_path, "w")
         cleanup.push("close daemon log", log_file.close)
         daemon = [self.binary, "--dir", self.dir, "daemon"] + (
-            ["--kernel-fastpath"] if self.kernel_fastpath else [])
+            ["--kernel-fastpath"] if self.kernel_fastpath else []) + self.daemon_args
         self._daemon = system.start_process(daemon,
                                             cleanup, stdout=log_file, stderr=log_file,
                                             name="switchyard daemon")

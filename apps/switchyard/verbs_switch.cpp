@@ -27,6 +27,14 @@ void add_daemon_verb(CLI::App& app) {
                   "forward known unicast between kernel ports (veth, NICs) inside the kernel "
                   "with eBPF, whole and with checksum metadata intact; userspace still learns, "
                   "floods and captures (docs/performance.md)");
+    cmd->add_option("--busy-poll-us", settings->busy_poll_us,
+                    "keep polling this many microseconds after the last packet before sleeping "
+                    "(latency against CPU)")
+        ->check(CLI::Range(1u, 1'000'000u));
+    cmd->add_option("--busy-poll-max-us", settings->busy_poll_max_us,
+                    "adaptive polling: traffic that pauses for less than this is polled through "
+                    "instead of sleeping (default 25000)")
+        ->check(CLI::Range(1u, 1'000'000u));
     cmd->callback([options, settings] {
         options->dir = context().dir;
         exit_code() = control::run_daemon(

@@ -95,6 +95,10 @@ struct SwitchSettings {
     // fastpath/kernel_fast_path.hpp. If the kernel refuses, the switch logs why and runs
     // without it.
     bool kernel_fastpath = false;
+    // Keep polling this long after the last packet before sleeping (0: the default), and the
+    // longest window adaptive polling may stretch it to (0: the default; see SwitchOptions).
+    std::uint32_t busy_poll_us = 0;
+    std::uint32_t busy_poll_max_us = 0;
 };
 
 class Switch {

@@ -47,6 +47,8 @@ class SwitchCore::ControlLock {
 std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
     SwitchOptions options;
     options.kernel_fastpath = settings.kernel_fastpath;
+    if (settings.busy_poll_us != 0) options.busy_poll_us = settings.busy_poll_us;
+    if (settings.busy_poll_max_us != 0) options.busy_poll_max_us = settings.busy_poll_max_us;
     return std::make_unique<SwitchCore>(std::move(options));
 }
 
@@ -120,7 +122,10 @@ static void request_poll_scheduling(std::uint32_t slice_us, int nice) {
 
 void SwitchCore::poll_thread_main() {
     request_poll_scheduling(options_.poll_slice_us, options_.poll_nice);
-    const std::uint64_t busy_ns = std::uint64_t{options_.busy_poll_us} * 1000;
+    const std::uint64_t base_busy_ns = std::uint64_t{options_.busy_poll_us} * 1000;
+    const std::uint64_t max_busy_ns =
+        std::max(base_busy_ns, std::uint64_t{options_.busy_poll_max_us} * 1000);
+    std::uint64_t busy_ns = base_busy_ns;
     std::uint64_t last_packet_ns = monotonic_ns();
     epoll_event events[16];
     while (!stop_.load(std::memory_order_relaxed)) {
@@ -146,13 +151,25 @@ void SwitchCore::poll_thread_main() {
         // Idle: sleep until a port has something (or a control call wakes us). The timeout
         // only bounds how late MAC aging runs.
         const int n = ::epoll_wait(epoll_fd_, events, 16, 1000);
+        bool traffic = false;
         for (int i = 0; i < n; ++i) {
             if (events[i].data.ptr == nullptr) {
                 std::uint64_t v;
                 [[maybe_unused]] ssize_t r = ::read(wake_fd_, &v, sizeof v);
+            } else {
+                traffic = true;
             }
         }
-        last_packet_ns = monotonic_ns();  // just woke: spin a while before sleeping again
+        const std::uint64_t woke = monotonic_ns();
+        if (traffic) {
+            // Traffic that pauses for less than max_busy_ns is a conversation (a ping, a
+            // request/response): poll through the next pause like this one instead of paying
+            // for another wake-up. A longer pause starts again from the short window.
+            const std::uint64_t gap = woke - last_packet_ns;
+            busy_ns =
+                gap <= max_busy_ns ? std::clamp(2 * gap, base_busy_ns, max_busy_ns) : base_busy_ns;
+        }
+        last_packet_ns = woke;  // just woke: spin a while before sleeping again
     }
 }
 
