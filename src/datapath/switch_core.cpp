@@ -385,6 +385,7 @@ PortInfo SwitchCore::info(const SwitchPort& sp) const {
     pi.config = sp.config;
     pi.id = sp.id;
     pi.up = sp.up;
+    if (sp.io) sp.io->refresh_counters();
     const port::PortCounters& io = sp.io_counters();
     const offload::TxCounters& tx = sp.prep.counters();
     PortStats& st = pi.stats;

@@ -26,6 +26,9 @@ enum class PortDrop : std::uint8_t {
     tx_too_big,       // the kernel refused the frame size (EMSGSIZE)
     tx_error,         // any other send error
     tx_port_gone,     // sent while, or after, the interface vanished
+    // The kernel dropped frames for this port because its socket queue was full: the switch
+    // did not drain it fast enough (PACKET_STATISTICS tp_drops; read when stats are asked for).
+    rx_kernel_queue_full,
     count_
 };
 inline constexpr std::size_t kPortDropCount = static_cast<std::size_t>(PortDrop::count_);
@@ -71,6 +74,9 @@ class Port {
     // then removes the port. `gone_reason()` says why, for the log.
     bool gone() const { return gone_; }
     const std::string& gone_reason() const { return gone_reason_; }
+
+    // Brings in counters the kernel keeps for the port (control path, not per packet).
+    virtual void refresh_counters() {}
 
     PortCounters& counters() { return counters_; }
     const PortCounters& counters() const { return counters_; }

@@ -79,6 +79,17 @@ class VethPair : public ::testing::Test {
         port.tx_burst(batch, pool);
         ASSERT_EQ(port.counters().tx_packets, 1u) << "send failed";
     }
+    // Sends one more frame (no per-call count check, unlike send()).
+    void send_more(Port& port, const std::vector<std::uint8_t>& bytes, const OffloadInfo& offload) {
+        Packet* p = pool.alloc();
+        ASSERT_NE(p, nullptr);
+        std::memcpy(p->data(), bytes.data(), bytes.size());
+        p->length = static_cast<std::uint32_t>(bytes.size());
+        p->offload = offload;
+        PacketBatch batch;
+        batch.push(p);
+        port.tx_burst(batch, pool);
+    }
     std::string a, b;
     PacketPool pool{64, kSuperFrameBufferSize};
 };
@@ -123,6 +134,32 @@ TEST_F(VethPair, VnetHeaderCarriesATcpSuperFrameWhole) {
     EXPECT_EQ(got->offload.gso.type, GsoType::tcpv4);
     EXPECT_EQ(got->offload.gso.size, 1448);
     pool.free(got);
+}
+
+TEST_F(VethPair, FramesTheKernelDroppedForAFullSocketQueueAreCounted) {
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, {});
+    ASSERT_TRUE(pa && pb);
+    const testlib::Frame f = tcp(30000);
+    auto sent = [&](int n) {
+        for (int i = 0; i < n; ++i) send_more(*pa.value(), f.bytes, testlib::gso_offload(f, 1448));
+    };
+    sent(10);
+    pb.value()->refresh_counters();
+    EXPECT_EQ(pb.value()->counters().dropped(PortDrop::rx_kernel_queue_full), 0u);
+    sent(600);  // ~18 MB into an 8 MB socket queue nobody drains
+    pb.value()->refresh_counters();
+    const std::uint64_t dropped = pb.value()->counters().dropped(PortDrop::rx_kernel_queue_full);
+    EXPECT_GT(dropped, 0u);
+    std::uint64_t received = 0;
+    for (;;) {
+        PacketBatch batch;
+        const std::uint32_t n = pb.value()->rx_burst(pool, batch);
+        if (n == 0) break;
+        received += n;
+        for (std::uint32_t i = 0; i < n; ++i) pool.free(batch.packets[i]);
+    }
+    EXPECT_EQ(received + dropped, 610u) << "every frame is either received or counted";
 }
 
 TEST_F(VethPair, Tpacketv3RingReceivesSmallFramesAndSuperFramesWithMetadata) {

@@ -298,4 +298,13 @@ void AfPacketPort::tx_burst(PacketBatch& batch, PacketPool& pool) {
     batch.clear();
 }
 
+void AfPacketPort::refresh_counters() {
+    // Reading the statistics resets them in the kernel: add them up here.
+    tpacket_stats st{};
+    socklen_t len = sizeof st;
+    if (::getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0 && st.tp_drops != 0) {
+        counters_.drop(PortDrop::rx_kernel_queue_full, st.tp_drops);
+    }
+}
+
 }  // namespace sy::port

@@ -43,6 +43,7 @@ class AfPacketPort final : public Port {
     int ifindex() const { return ifindex_; }
     int kernel_ifindex() const override { return ifindex_; }
     int kernel_socket() const override { return fd_; }
+    void refresh_counters() override;
 
   private:
     AfPacketPort(std::string ifname, offload::PortOffloadCaps caps, int fd, int ifindex,
