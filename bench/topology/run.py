@@ -209,7 +209,8 @@ def render_table(results, args):
         lines.append("  ".join(cells).rstrip())
     lines.append(f"\nMedians of {args.runs} run(s) of {args.seconds}s each; (N.NNx) = ratio "
                  "to the Linux bridge measured in this invocation. CPU = the switch's "
-                 "processes, % of one core.")
+                 "processes, % of one core (kernel forwarding, the bridge's or Switchyard's "
+                 "fast path, runs in softirq and is not in it).")
     lines.append(f"Load average before the run: {args.load_before:.1f} on {os.cpu_count()} CPUs "
                  "(anything else running skews every number).")
     return "\n".join(lines)
