@@ -35,7 +35,16 @@ void add_daemon_verb(CLI::App& app) {
                     "adaptive polling: traffic that pauses for less than this is polled through "
                     "instead of sleeping (default 25000)")
         ->check(CLI::Range(1u, 1'000'000u));
-    cmd->callback([options, settings] {
+    auto rx = std::make_shared<std::string>("recvmmsg");
+    cmd->add_option("--af-packet-rx", *rx,
+                    "how kernel-interface ports receive: recvmmsg (default), ring-v2 (TPACKET_V2 "
+                    "ring: no system call per frame) or ring-v3 (TPACKET_V3 ring: up to 1 ms "
+                    "added latency under light load)")
+        ->check(CLI::IsMember({"recvmmsg", "ring-v2", "ring-v3"}));
+    cmd->callback([options, settings, rx] {
+        // IsMember has checked the spelling.
+        settings->af_packet_rx =
+            port::parse_af_packet_rx_mode(*rx).value_or(port::AfPacketRxMode::recvmmsg);
         options->dir = context().dir;
         exit_code() = control::run_daemon(
             *options, [settings] { return datapath::Switch::create(*settings); });

@@ -16,13 +16,14 @@ offload::PortOffloadCaps memory_port_caps(OffloadMode mode) {
     return caps;
 }
 
-Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config, bool af_packet_rx_ring) {
+Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config,
+                                              port::AfPacketRxMode af_packet_rx) {
     const bool vnet = config.offload == OffloadMode::vnet_hdr;
     switch (config.kind) {
         case PortKind::af_packet: {
             port::AfPacketOptions o;
             o.vnet_hdr = vnet;
-            o.rx_ring = af_packet_rx_ring;
+            o.rx = af_packet_rx;
             auto p = port::AfPacketPort::open(config.name, o);
             if (!p) return p.status();
             return std::unique_ptr<port::Port>(std::move(p.value()));

@@ -4,13 +4,14 @@
 #include <memory>
 
 #include "datapath/switch.hpp"
+#include "port/af_packet/rx_mode.hpp"
 #include "port/port.hpp"
 
 namespace sy::datapath {
 
-// `af_packet_rx_ring`: receive kernel interfaces through a TPACKET_V3 ring, not recvmmsg.
-Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config,
-                                              bool af_packet_rx_ring = false);
+// `af_packet_rx`: how kernel interfaces receive (recvmmsg, or a TPACKET_V2/V3 ring).
+Result<std::unique_ptr<port::Port>> open_port(
+    const PortConfig& config, port::AfPacketRxMode af_packet_rx = port::AfPacketRxMode::recvmmsg);
 
 // What an in-memory port declares: a vnet-header-like port (partial checksums, TCP GSO, the
 // verified mark) or, in legacy mode, a bare one.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.hpp"
+#include "port/af_packet/rx_mode.hpp"
 
 namespace sy::datapath {
 
@@ -99,6 +100,9 @@ struct SwitchSettings {
     // longest window adaptive polling may stretch it to (0: the default; see SwitchOptions).
     std::uint32_t busy_poll_us = 0;
     std::uint32_t busy_poll_max_us = 0;
+    // How kernel interfaces (af_packet ports) receive: recvmmsg (default), or a TPACKET_V2 or
+    // TPACKET_V3 ring (port/af_packet/rx_mode.hpp).
+    port::AfPacketRxMode af_packet_rx = port::AfPacketRxMode::recvmmsg;
 };
 
 class Switch {

@@ -28,6 +28,8 @@ enum class PortDrop : std::uint8_t {
     tx_port_gone,     // sent while, or after, the interface vanished
     // The kernel dropped frames for this port because its socket queue was full: the switch
     // did not drain it fast enough (PACKET_STATISTICS tp_drops; read when stats are asked for).
+    // With a TPACKET_V2 ring also frames bigger than a slot whose full copy found the socket's
+    // receive memory full (counted when their truncated slot is read).
     rx_kernel_queue_full,
     count_
 };

@@ -1,9 +1,10 @@
 // A switch in a process of its own for the end-to-end tests: one bridge, the given kernel
 // interfaces as af_packet ports. Prints "ready" once the ports are attached, runs until
 // SIGTERM/SIGINT, then prints per-port stats (the test logs them on failure).
-// Usage: dataplane_switch_host vnet_hdr|legacy|vnet_hdr_ring
+// Usage: dataplane_switch_host vnet_hdr|legacy|vnet_hdr_ring|vnet_hdr_ring_v2
 // IFACE[:corrupt=F][:unsafe_mark_verified]...
-//   (vnet_hdr_ring: vnet headers, receive through the TPACKET_V3 ring instead of recvmmsg)
+//   (vnet_hdr_ring: vnet headers, receive through the TPACKET_V3 ring instead of recvmmsg;
+//   vnet_hdr_ring_v2: through the TPACKET_V2 ring)
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -27,8 +28,11 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string mode = argv[1];
-    if (mode != "vnet_hdr" && mode != "legacy" && mode != "vnet_hdr_ring") {
-        fmt::print(stderr, "mode must be vnet_hdr, legacy or vnet_hdr_ring, not '{}'\n", mode);
+    if (mode != "vnet_hdr" && mode != "legacy" && mode != "vnet_hdr_ring" &&
+        mode != "vnet_hdr_ring_v2") {
+        fmt::print(stderr,
+                   "mode must be vnet_hdr, legacy, vnet_hdr_ring or vnet_hdr_ring_v2, not '{}'\n",
+                   mode);
         return 2;
     }
     std::signal(SIGTERM, on_signal);
@@ -36,9 +40,11 @@ int main(int argc, char** argv) {
     std::unique_ptr<sy::datapath::Switch> sw;
     const char* busy = std::getenv("SY_BUSY_POLL_US");  // experiments: adaptive polling window
     const char* nice = std::getenv("SY_POLL_NICE");     // experiments: poll thread priority
-    if (mode == "vnet_hdr_ring" || busy || nice) {
+    const bool ring = mode == "vnet_hdr_ring" || mode == "vnet_hdr_ring_v2";
+    if (ring || busy || nice) {
         sy::datapath::SwitchOptions o;
-        o.af_packet_rx_ring = mode == "vnet_hdr_ring";
+        if (mode == "vnet_hdr_ring") o.af_packet_rx_ring = sy::port::AfPacketRxMode::ring_v3;
+        if (mode == "vnet_hdr_ring_v2") o.af_packet_rx_ring = sy::port::AfPacketRxMode::ring_v2;
         if (busy) o.busy_poll_us = static_cast<std::uint32_t>(std::atoi(busy));
         if (nice) o.poll_nice = std::atoi(nice);
         sw = std::make_unique<sy::datapath::SwitchCore>(o);

@@ -90,6 +90,27 @@ class VethPair : public ::testing::Test {
         batch.push(p);
         port.tx_burst(batch, pool);
     }
+    // Receives up to `want` frames (until none came for 100 ms), handing each to
+    // `check(packet, index)` and freeing it. Returns how many arrived.
+    template <class Check>
+    std::size_t drain(Port& port, std::size_t want, Check&& check) {
+        std::size_t k = 0;
+        for (int idle = 0; idle < 20 && k < want;) {
+            PacketBatch in;
+            if (port.rx_burst(pool, in) == 0) {
+                ++idle;
+                std::this_thread::sleep_for(5ms);
+                continue;
+            }
+            idle = 0;
+            for (Packet* q : in) {
+                if (k < want) check(*q, k);
+                ++k;
+                pool.free(q);
+            }
+        }
+        return k;
+    }
     std::string a, b;
     PacketPool pool{64, kSuperFrameBufferSize};
 };
@@ -164,7 +185,7 @@ TEST_F(VethPair, FramesTheKernelDroppedForAFullSocketQueueAreCounted) {
 
 TEST_F(VethPair, Tpacketv3RingReceivesSmallFramesAndSuperFramesWithMetadata) {
     AfPacketOptions ring;
-    ring.rx_ring = true;
+    ring.rx = AfPacketRxMode::ring_v3;
     auto pa = AfPacketPort::open(a, {});
     auto pb = AfPacketPort::open(b, ring);
     ASSERT_TRUE(pa && pb) << (pb ? "" : pb.status().message());
@@ -193,10 +214,153 @@ TEST_F(VethPair, Tpacketv3RingReceivesSmallFramesAndSuperFramesWithMetadata) {
     for (Packet* q : got) pool.free(q);
 }
 
+// Frames numbered by their TCP sequence number and payload, so order and content both show.
+testlib::Frame numbered_tcp(std::size_t payload, std::uint32_t n) {
+    testlib::FrameSpec s;
+    s.seq = 1000 + n;
+    s.payload = testlib::make_payload(payload, n + 1);
+    s.csum = testlib::CsumFill::seed;
+    return testlib::build_frame(s);
+}
+
+AfPacketOptions ring_v2() {
+    AfPacketOptions o;
+    o.rx = AfPacketRxMode::ring_v2;
+    return o;
+}
+
+TEST_F(VethPair, Tpacketv2RingReceivesSmallFramesInOrderWithPartialChecksums) {
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, ring_v2());
+    ASSERT_TRUE(pa && pb) << (pb ? "" : pb.status().message());
+    std::vector<testlib::Frame> frames;
+    for (std::uint32_t i = 0; i < 100; ++i) frames.push_back(numbered_tcp(20 + i, i));
+    for (const auto& f : frames) send_more(*pa.value(), f.bytes, testlib::partial_offload(f));
+    ASSERT_EQ(pa.value()->counters().tx_packets, frames.size());
+    const std::size_t got = drain(*pb.value(), frames.size(), [&](Packet& p, std::size_t k) {
+        EXPECT_EQ(std::vector<std::uint8_t>(p.data(), p.data() + p.length), frames[k].bytes)
+            << "frame " << k << " in order, bytes intact";
+        EXPECT_TRUE(p.offload.is_partial()) << k;
+        EXPECT_EQ(p.offload.csum_start, frames[k].l4) << k;
+        EXPECT_EQ(p.offload.csum_offset, 16) << k;
+    });
+    EXPECT_EQ(got, frames.size());
+    EXPECT_EQ(pb.value()->counters().rx_packets, frames.size());
+}
+
+TEST_F(VethPair, Tpacketv2RingReceivesATcpSuperFrameWholeThroughTheCopyPath) {
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, ring_v2());
+    ASSERT_TRUE(pa && pb);
+    // 30 KB: far more than a 2 KiB slot, so the kernel queues it whole (TP_STATUS_COPY).
+    const testlib::Frame f = numbered_tcp(30000, 7);
+    send(*pa.value(), pool, f.bytes, testlib::gso_offload(f, 1448));
+    Packet* got = receive(*pb.value(), pool);
+    ASSERT_NE(got, nullptr);
+    EXPECT_EQ(got->length, f.bytes.size());
+    EXPECT_TRUE(std::vector<std::uint8_t>(got->data(), got->data() + got->length) == f.bytes)
+        << "the whole frame, not the slot's truncated copy";
+    EXPECT_EQ(got->offload.gso.type, GsoType::tcpv4);
+    EXPECT_EQ(got->offload.gso.size, 1448);
+    EXPECT_TRUE(got->offload.is_partial());
+    EXPECT_EQ(got->offload.csum_start, f.l4);
+    pool.free(got);
+    EXPECT_EQ(pb.value()->counters().dropped(PortDrop::rx_truncated), 0u);
+}
+
+TEST_F(VethPair, Tpacketv2RingRestoresTheVlanTagOfASuperFrame) {
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, ring_v2());
+    ASSERT_TRUE(pa && pb);
+    testlib::FrameSpec spec;
+    spec.vlans = {0x2000 | 42};
+    spec.payload = testlib::make_payload(20000);
+    spec.csum = testlib::CsumFill::seed;
+    const testlib::Frame f = testlib::build_frame(spec);
+    send(*pa.value(), pool, f.bytes, testlib::gso_offload(f, 1448));
+    Packet* got = receive(*pb.value(), pool);
+    ASSERT_NE(got, nullptr);
+    EXPECT_TRUE(std::vector<std::uint8_t>(got->data(), got->data() + got->length) == f.bytes)
+        << "the copy path puts the tag back from PACKET_AUXDATA";
+    EXPECT_EQ(got->offload.gso.type, GsoType::tcpv4);
+    EXPECT_EQ(got->offload.csum_start, f.l4);
+    pool.free(got);
+}
+
+TEST_F(VethPair, Tpacketv2RingKeepsSmallAndSuperFramesInOrder) {
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, ring_v2());
+    ASSERT_TRUE(pa && pb);
+    std::vector<testlib::Frame> frames;
+    for (std::uint32_t i = 0; i < 40; ++i) {
+        frames.push_back(numbered_tcp(i % 2 == 0 ? 100 : 20000 + 100 * i, i));
+    }
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const auto& f = frames[i];
+        send_more(*pa.value(), f.bytes,
+                  i % 2 == 0 ? testlib::partial_offload(f) : testlib::gso_offload(f, 1448));
+    }
+    ASSERT_EQ(pa.value()->counters().tx_packets, frames.size());
+    const std::size_t got = drain(*pb.value(), frames.size(), [&](Packet& p, std::size_t k) {
+        EXPECT_EQ(p.length, frames[k].bytes.size()) << "frame " << k << " in order";
+        EXPECT_TRUE(std::vector<std::uint8_t>(p.data(), p.data() + p.length) == frames[k].bytes)
+            << "frame " << k;
+        EXPECT_TRUE(p.offload.is_partial()) << k;
+        EXPECT_EQ(p.offload.gso.type, k % 2 == 0 ? GsoType::none : GsoType::tcpv4) << k;
+    });
+    EXPECT_EQ(got, frames.size());
+}
+
+TEST_F(VethPair, Tpacketv2RingCountsWhatTheKernelCouldNotQueue) {
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, ring_v2());
+    ASSERT_TRUE(pa && pb);
+    auto full = [&] { return pb.value()->counters().dropped(PortDrop::rx_kernel_queue_full); };
+    auto drain_all = [&] {
+        std::uint64_t n = drain(*pb.value(), ~std::size_t{0}, [](Packet&, std::size_t) {});
+        pb.value()->refresh_counters();
+        return n;
+    };
+    // Super-frames take a slot each, and their full copies the socket's receive memory:
+    // ~18 MB overflow it, and the frames whose copy found no room are counted when read.
+    const testlib::Frame big = tcp(30000);
+    for (int i = 0; i < 610; ++i)
+        send_more(*pa.value(), big.bytes, testlib::gso_offload(big, 1448));
+    std::uint64_t received = drain_all();
+    EXPECT_GT(full(), 0u);
+    EXPECT_EQ(received + full(), 610u) << "every frame is either received or counted";
+    // Small frames beyond the ring's 4096 slots: the kernel drops and counts them (tp_drops).
+    const std::uint64_t before = full();
+    const testlib::Frame small = tcp(100);
+    const std::uint64_t n = RxRingV2::kFrameCount + 200;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        send_more(*pa.value(), small.bytes, testlib::partial_offload(small));
+    }
+    pb.value()->refresh_counters();
+    EXPECT_GT(full(), before) << "PACKET_STATISTICS counts full-ring drops";
+    received = drain_all();
+    EXPECT_EQ(received + (full() - before), n);
+}
+
+TEST_F(VethPair, DeletedInterfaceMarksATpacketv2RingPortGone) {
+    auto pb = AfPacketPort::open(b, ring_v2());
+    ASSERT_TRUE(pb);
+    ASSERT_EQ(sh(fmt::format("ip link del {}", a)), 0);
+    a.clear();
+    PacketBatch batch;
+    for (int i = 0; i < 100 && !pb.value()->gone(); ++i) {
+        pb.value()->rx_burst(pool, batch);
+        std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_TRUE(pb.value()->gone());
+}
+
 TEST_F(VethPair, VlanTagsTheKernelKeepsOutOfBandAreRestored) {
-    for (bool ring : {false, true}) {
+    for (AfPacketRxMode mode :
+         {AfPacketRxMode::recvmmsg, AfPacketRxMode::ring_v2, AfPacketRxMode::ring_v3}) {
+        const char* ring = to_string(mode);
         AfPacketOptions o;
-        o.rx_ring = ring;
+        o.rx = mode;
         auto pa = AfPacketPort::open(a, {});
         auto pb = AfPacketPort::open(b, o);
         ASSERT_TRUE(pa && pb);
@@ -208,9 +372,9 @@ TEST_F(VethPair, VlanTagsTheKernelKeepsOutOfBandAreRestored) {
         pa.value()->counters() = {};
         send(*pa.value(), pool, f.bytes, testlib::partial_offload(f));
         Packet* got = receive(*pb.value(), pool);
-        ASSERT_NE(got, nullptr) << (ring ? "ring" : "recvmmsg");
+        ASSERT_NE(got, nullptr) << ring;
         EXPECT_EQ(std::vector<std::uint8_t>(got->data(), got->data() + got->length), f.bytes)
-            << "the 802.1Q tag is back in the frame (" << (ring ? "ring" : "recvmmsg") << ")";
+            << "the 802.1Q tag is back in the frame (" << ring << ")";
         EXPECT_TRUE(got->offload.is_partial());
         EXPECT_EQ(got->offload.csum_start, f.l4) << "and the checksum start moved with it";
         pool.free(got);

@@ -1,12 +1,16 @@
 // Design choices, measured on this machine (veth pairs, kernel 6.18, 2 busy vCPUs):
 //
-// * RX with recvmmsg by default, the TPACKET_V3 ring as an option (AfPacketOptions::rx_ring).
+// * RX with recvmmsg by default, a TPACKET_V2 or TPACKET_V3 ring as options
+//   (AfPacketOptions::rx, AfPacketRxMode).
 //   A V3 block is handed to user space only when it is full or its retire timer fires
 //   (>= 1 ms): under light load every packet waits for the timer, and TCP's ACK clock with it.
 //   Measured through the switch between two namespaces (dataplane_switch_host, same run,
 //   load average ~12): ping avg 0.27 / 1.3 ms with recvmmsg vs 14 / 20 ms with the ring;
 //   iperf3 TCP 3.9 / 4.4 Gbit/s with recvmmsg vs 0.8 / 2.0 Gbit/s with the ring. A V2 ring
-//   has fixed slots, and slots big enough for 64 KiB super-frames waste it on small frames.
+//   has fixed slots, and slots big enough for 64 KiB super-frames waste it on small frames;
+//   the V2 option (rx_ring_v2.hpp) uses 2 KiB slots and takes bigger frames off the socket
+//   (PACKET_COPY_THRESH), so the kernel copies small frames in the sender's softirq and the
+//   poll thread makes no system call per frame. Not measured yet against recvmmsg.
 //   recvmmsg scatters the virtio-net header and the frame straight into a pool buffer: one
 //   kernel copy, no user copy, up to 32 frames per system call under load, no timer.
 // * TX with sendmmsg and the virtio-net header in its own iovec: frames of any size up to
@@ -30,6 +34,7 @@
 
 #include <fmt/core.h>
 
+#include "port/af_packet/auxdata.hpp"
 #include "port/kernel_caps.hpp"
 #include "port/netdev.hpp"
 #include "port/sys_error.hpp"
@@ -40,12 +45,6 @@
 #endif
 
 namespace sy::port {
-
-// Room for one PACKET_AUXDATA control message.
-union AuxBuffer {
-    cmsghdr align;
-    std::uint8_t bytes[CMSG_SPACE(sizeof(tpacket_auxdata))];
-};
 
 struct AfPacketPort::Scratch {
     AuxBuffer rx_aux[PacketBatch::kCapacity];
@@ -101,13 +100,21 @@ Result<std::unique_ptr<AfPacketPort>> AfPacketPort::open(const std::string& ifna
         ::setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one) != 0) {
         return fail("setsockopt(PACKET_QDISC_BYPASS)");
     }
-    std::unique_ptr<RxRingV3> ring;
-    if (options.rx_ring) {
-        ring = std::make_unique<RxRingV3>();
-        if (Status st = ring->setup(fd, fmt::format("af_packet port {}", ifname)); !st) {
-            ::close(fd);
-            return st;
-        }
+    std::unique_ptr<RxRingV2> ring_v2;
+    std::unique_ptr<RxRingV3> ring_v3;
+    Status ring_status = Status::ok();
+    if (options.rx == AfPacketRxMode::ring_v2) {
+        ring_v2 = std::make_unique<RxRingV2>();
+        ring_status = ring_v2->setup(fd, fmt::format("af_packet port {}", ifname));
+    } else if (options.rx == AfPacketRxMode::ring_v3) {
+        ring_v3 = std::make_unique<RxRingV3>();
+        ring_status = ring_v3->setup(fd, fmt::format("af_packet port {}", ifname));
+    }
+    if (!ring_status) {
+        ring_v2.reset();  // unmap before the socket goes
+        ring_v3.reset();
+        ::close(fd);
+        return ring_status;
     }
     // Deep socket buffers absorb bursts while the poll thread is busy with other ports.
     const int buf = 8 << 20;
@@ -129,7 +136,8 @@ Result<std::unique_ptr<AfPacketPort>> AfPacketPort::open(const std::string& ifna
     }
     auto port = std::unique_ptr<AfPacketPort>(new AfPacketPort(
         ifname, kernel_port_caps(options.vnet_hdr, mtu), fd, static_cast<int>(ifindex), options));
-    port->ring_ = std::move(ring);
+    port->ring_v2_ = std::move(ring_v2);
+    port->ring_v3_ = std::move(ring_v3);
     return port;
 }
 
@@ -142,6 +150,8 @@ AfPacketPort::AfPacketPort(std::string ifname, offload::PortOffloadCaps caps, in
       scratch_(std::make_unique<Scratch>()) {}
 
 AfPacketPort::~AfPacketPort() {
+    ring_v2_.reset();  // unmap before the socket goes
+    ring_v3_.reset();
     ::close(fd_);
 }
 
@@ -152,25 +162,17 @@ void AfPacketPort::handle_error(int err, const char* what) {
     }
 }
 
-// With VLAN offload (veth has it) the kernel keeps the tag out of band and the packet socket
-// delivers the frame without it; PACKET_AUXDATA says what it was. Put it back where it was on
-// the wire, so trunk ports see their tags. False only without headroom (never with a pool).
-bool AfPacketPort::restore_vlan_tag(const msghdr& m, Packet& p) {
-    for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&m), c)) {
-        if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
-        tpacket_auxdata aux;
-        std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
-        if (!(aux.tp_status & TP_STATUS_VLAN_VALID)) return true;
-        const std::uint16_t tpid =
-            (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
-        return insert_vlan_tag(p, tpid, aux.tp_vlan_tci);
-    }
-    return true;
-}
-
 std::uint32_t AfPacketPort::rx_ring_burst(PacketPool& pool, PacketBatch& batch) {
-    const std::uint32_t n = ring_->read(pool, batch, options_.vnet_hdr, counters_);
-    if (n == 0) {
+    std::uint32_t n = 0;
+    if (ring_v2_) {
+        n = ring_v2_->read(pool, batch, options_.vnet_hdr, counters_);
+        if (const int err = ring_v2_->take_error(); err != 0) {
+            handle_error(err, "recvmsg (PACKET_RX_RING copy)");
+        }
+    } else {
+        n = ring_v3_->read(pool, batch, options_.vnet_hdr, counters_);
+    }
+    if (n == 0 && !gone()) {
         // Nothing in the ring: a vanished interface shows only as a socket error.
         int err = 0;
         socklen_t len = sizeof err;
@@ -183,7 +185,7 @@ std::uint32_t AfPacketPort::rx_ring_burst(PacketPool& pool, PacketBatch& batch) 
 
 std::uint32_t AfPacketPort::rx_burst(PacketPool& pool, PacketBatch& batch) {
     if (gone()) return 0;
-    if (ring_) return rx_ring_burst(pool, batch);
+    if (ring_v2_ || ring_v3_) return rx_ring_burst(pool, batch);
     Scratch& s = *scratch_;
     const std::uint32_t want = PacketBatch::kCapacity - batch.count;
     std::uint32_t n = 0;
@@ -233,7 +235,9 @@ std::uint32_t AfPacketPort::rx_burst(PacketPool& pool, PacketBatch& batch) {
             pool.free(p);
             continue;
         }
-        if (!restore_vlan_tag(s.rx_msg[i].msg_hdr, *p)) {
+        // With VLAN offload (veth has it) the kernel keeps the tag out of band and the packet
+        // socket delivers the frame without it; PACKET_AUXDATA says what it was.
+        if (!restore_vlan_tag_from_auxdata(s.rx_msg[i].msg_hdr, *p)) {
             counters_.drop(PortDrop::rx_truncated);
             pool.free(p);
             continue;
@@ -299,7 +303,9 @@ void AfPacketPort::tx_burst(PacketBatch& batch, PacketPool& pool) {
 }
 
 void AfPacketPort::refresh_counters() {
-    // Reading the statistics resets them in the kernel: add them up here.
+    // Reading the statistics resets them in the kernel: add them up here. The kernel returns
+    // struct tpacket_stats for recvmmsg and TPACKET_V2, tpacket_stats_v3 (the same two fields
+    // first, then one more) for V3; asking for the shorter struct gets the drops in every mode.
     tpacket_stats st{};
     socklen_t len = sizeof st;
     if (::getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0 && st.tp_drops != 0) {

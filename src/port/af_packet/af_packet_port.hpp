@@ -9,24 +9,26 @@
 // purpose, for the lab).
 //
 // I/O: recvmmsg/sendmmsg with up to 32 messages per call, straight into and out of pool
-// buffers (see af_packet_port.cpp for why not the TPACKET_V3 ring). PACKET_IGNORE_OUTGOING so
-// we never receive our own transmissions.
+// buffers; as options, receive through a TPACKET_V2 or TPACKET_V3 ring (see
+// af_packet_port.cpp for why neither is the default). PACKET_IGNORE_OUTGOING so we never
+// receive our own transmissions.
 
 #include <memory>
 
 #include "base/status.hpp"
 #include "packet/vnet_hdr.hpp"
+#include "port/af_packet/rx_mode.hpp"
+#include "port/af_packet/rx_ring_v2.hpp"
 #include "port/af_packet/rx_ring_v3.hpp"
 #include "port/port.hpp"
-
-struct msghdr;
 
 namespace sy::port {
 
 struct AfPacketOptions {
     bool vnet_hdr = true;       // false: legacy mode (no offload metadata either way)
     bool qdisc_bypass = false;  // see af_packet_port.cpp: hides our sends from packet taps
-    bool rx_ring = false;       // TPACKET_V3 ring instead of recvmmsg (see af_packet_port.cpp)
+    using RxMode = AfPacketRxMode;
+    RxMode rx = RxMode::recvmmsg;  // see rx_mode.hpp and af_packet_port.cpp
 };
 
 class AfPacketPort final : public Port {
@@ -49,13 +51,13 @@ class AfPacketPort final : public Port {
     AfPacketPort(std::string ifname, offload::PortOffloadCaps caps, int fd, int ifindex,
                  AfPacketOptions options);
     void handle_error(int err, const char* what);
-    static bool restore_vlan_tag(const msghdr& m, Packet& p);
 
     std::uint32_t rx_ring_burst(PacketPool& pool, PacketBatch& batch);
 
     int fd_;
     int ifindex_;
-    std::unique_ptr<RxRingV3> ring_;  // null: recvmmsg
+    std::unique_ptr<RxRingV2> ring_v2_;  // both null: recvmmsg
+    std::unique_ptr<RxRingV3> ring_v3_;
     AfPacketOptions options_;
     // Scratch for one burst, allocated once (never per packet).
     struct Scratch;
