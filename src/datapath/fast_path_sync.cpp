@@ -3,7 +3,9 @@
 // that learns; the kernel only forwards between MACs the switch already knows (and reports
 // back when it last saw each, so MACs that talk only through the kernel do not age out).
 // Nothing here runs per packet: changes are collected during a round and published after it.
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "datapath/switch_core_state.hpp"
 
@@ -64,8 +66,8 @@ void SwitchCore::fast_attach(SwitchPort& sp) {
         return;
     }
     const int ifindex = sp.io->kernel_ifindex();
-    if (Status st =
-            fast_->attach(ifindex, sp.io->kernel_socket(), sp.vlan.access_vlan(), sp.io->mtu());
+    if (Status st = fast_->attach(ifindex, sp.io->kernel_socket(), sp.bridge->id,
+                                  sp.vlan.access_vlan(), sp.io->mtu());
         !st) {
         sp.fast_state = "error: " + st.message();
         if (options_.log) {
@@ -97,45 +99,61 @@ void SwitchCore::fast_detach(SwitchPort& sp) {
     sp.fast_state = "paused: down";
 }
 
-void SwitchCore::fast_note_learned(std::uint64_t mac_vlan_key) {
+namespace {
+fastpath::FdbKey fdb_key(std::uint32_t domain, const std::uint8_t* mac, std::uint16_t vlan) {
+    fastpath::FdbKey k;
+    k.domain = domain;
+    k.vlan = vlan;
+    std::copy(mac, mac + 6, k.mac.begin());
+    return k;
+}
+}  // namespace
+
+SwitchCore::Bridge* SwitchCore::bridge_by_id(std::uint32_t id) const {
+    for (auto& [name, br] : bridges_) {
+        if (br->id == id) return br.get();
+    }
+    return nullptr;
+}
+
+void SwitchCore::fast_note_learned(const Bridge& br, std::uint64_t mac_vlan_key) {
     if (fast_change_count_ == fast_changes_.size()) {
         fast_resync_ = true;
         return;
     }
-    fast_changes_[fast_change_count_++] = mac_vlan_key;
+    std::uint8_t mac[6];
+    std::memcpy(mac, &mac_vlan_key, 6);
+    fast_changes_[fast_change_count_++] =
+        fdb_key(br.id, mac, static_cast<std::uint16_t>((mac_vlan_key >> 48) & 0xFFF));
 }
 
 // Publishes where each changed MAC lives now: behind a fast-path port, or (withdrawn) behind a
-// port the kernel cannot reach.
+// port the kernel cannot reach, or nowhere.
 void SwitchCore::fast_publish_changes() {
     const std::uint32_t n = fast_change_count_;
     fast_change_count_ = 0;
     if (!fast_) return;
     for (std::uint32_t i = 0; i < n; ++i) {
-        const std::uint64_t key = fast_changes_[i];
-        const fastpath::Mac mac = fastpath::KernelFastPath::mac_of(key);
-        const auto vlan = fastpath::KernelFastPath::vlan_of(key);
+        const fastpath::FdbKey& key = fast_changes_[i];
         int ifindex = 0;
-        for (auto& [name, br] : bridges_) {
-            const PortId port = br->fdb.lookup(mac.data(), vlan, now_ns_);
-            if (port == kNoPort || port >= ports_.size() || !ports_[port]) continue;
-            if (ports_[port]->bridge != br.get()) continue;
-            ifindex = ports_[port]->fast_ifindex;
-            if (ifindex != 0) break;
+        if (const Bridge* br = bridge_by_id(key.domain)) {
+            const PortId port = br->fdb.lookup(key.mac.data(), key.vlan, now_ns_);
+            if (port != kNoPort && port < ports_.size() && ports_[port] &&
+                ports_[port]->bridge == br) {
+                ifindex = ports_[port]->fast_ifindex;
+            }
         }
-        (void)fast_->set_mac(mac, vlan, ifindex);  // a full kernel table keeps it in userspace
+        (void)fast_->set_mac(key, ifindex);  // a full kernel table keeps it in userspace
     }
 }
 
 void SwitchCore::fast_refresh_from_kernel() {
     for (const auto& [key, ifindex] : fast_->published()) {
-        const fastpath::Mac mac = fastpath::KernelFastPath::mac_of(key);
-        const auto vlan = fastpath::KernelFastPath::vlan_of(key);
-        const auto seen = fast_->last_seen_ns(mac, vlan);
+        const auto seen = fast_->last_seen_ns(key);
         if (!seen) continue;
         for (auto& sp : ports_) {
-            if (sp && sp->fast_ifindex == ifindex) {
-                sp->bridge->fdb.refresh(mac.data(), vlan, sp->id, *seen);
+            if (sp && sp->fast_ifindex == ifindex && sp->bridge->id == key.domain) {
+                sp->bridge->fdb.refresh(key.mac.data(), key.vlan, sp->id, *seen);
                 break;
             }
         }
@@ -144,22 +162,21 @@ void SwitchCore::fast_refresh_from_kernel() {
 
 // After aging: withdraw what the switch forgot or saw move; on overflow, publish everything.
 void SwitchCore::fast_reconcile() {
-    std::vector<std::uint64_t> check;
+    std::vector<fastpath::FdbKey> check;
     for (const auto& [key, ifindex] : fast_->published()) check.push_back(key);
     if (fast_resync_) {
         fast_resync_ = false;
         for (auto& [name, br] : bridges_) {
             br->fdb.for_each(now_ns_, [&](const l2::MacEntryView& e) {
-                check.push_back(fastpath::KernelFastPath::key_of(
-                    {e.mac[0], e.mac[1], e.mac[2], e.mac[3], e.mac[4], e.mac[5]}, e.vlan));
+                check.push_back(fdb_key(br->id, e.mac, e.vlan));
             });
         }
     }
     for (std::size_t i = 0; i < check.size();) {
-        const std::uint32_t n = static_cast<std::uint32_t>(
-            std::min<std::size_t>(fast_changes_.size(), check.size() - i));
-        for (std::uint32_t j = 0; j < n; ++j) fast_changes_[j] = check[i + j];
-        fast_change_count_ = n;
+        const std::size_t n = std::min(fast_changes_.size(), check.size() - i);
+        std::copy(check.begin() + static_cast<std::ptrdiff_t>(i),
+                  check.begin() + static_cast<std::ptrdiff_t>(i + n), fast_changes_.begin());
+        fast_change_count_ = static_cast<std::uint32_t>(n);
         fast_publish_changes();
         i += n;
     }

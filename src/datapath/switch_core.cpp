@@ -49,6 +49,7 @@ std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
     options.kernel_fastpath = settings.kernel_fastpath;
     if (settings.busy_poll_us != 0) options.busy_poll_us = settings.busy_poll_us;
     if (settings.busy_poll_max_us != 0) options.busy_poll_max_us = settings.busy_poll_max_us;
+    options.af_packet_rx_ring = settings.af_packet_rx;
     return std::make_unique<SwitchCore>(std::move(options));
 }
 
@@ -243,6 +244,7 @@ Status SwitchCore::add_bridge(const std::string& name) {
     }
     auto br = std::make_unique<Bridge>(name, options_.mac_table_capacity);
     br->fdb.set_aging_ns(aging_ns_);
+    br->id = next_bridge_id_++;
     bridges_.emplace(name, std::move(br));
     return Status::ok();
 }

@@ -47,9 +47,10 @@ struct SwitchOptions {
     int poll_nice = -5;
     std::uint32_t mac_table_capacity = 8192;
     bool log = true;  // port events (vanished interfaces) on stderr
-    // Receive on kernel interfaces through a TPACKET_V3 ring instead of recvmmsg: fewer system
-    // calls under load, but up to 1 ms of added latency under light load (block timer).
-    bool af_packet_rx_ring = false;
+    // How kernel interfaces receive: recvmmsg; a TPACKET_V2 ring (no system call per frame,
+    // the kernel copies in the sender's softirq); or a TPACKET_V3 ring (fewer system calls
+    // under load, but up to 1 ms of added latency under light load: block timer).
+    port::AfPacketRxMode af_packet_rx_ring = port::AfPacketRxMode::recvmmsg;
     // Which ports check the L4 checksum of packets that arrive with no checksum metadata
     // (counted as verified good/bad; good ones are marked verified). Never changes bytes.
     enum class RxVerify { never, legacy_ports, all_ports } rx_verify = RxVerify::legacy_ports;
@@ -115,7 +116,8 @@ class SwitchCore final : public Switch {
     void fast_attach(SwitchPort& sp);
     void fast_update(SwitchPort& sp);
     void fast_detach(SwitchPort& sp);
-    void fast_note_learned(std::uint64_t mac_vlan_key);
+    void fast_note_learned(const Bridge& br, std::uint64_t mac_vlan_key);
+    Bridge* bridge_by_id(std::uint32_t id) const;
     void fast_publish_changes();
     void fast_refresh_from_kernel();
     void fast_reconcile();
@@ -136,11 +138,12 @@ class SwitchCore final : public Switch {
     std::uint64_t last_expire_ns_ = 0;
     std::uint64_t aging_ns_ = l2::MacTable::kDefaultAgingNs;
     std::uint64_t ports_vanished_ = 0;
+    std::uint32_t next_bridge_id_ = 1;
     std::unique_ptr<fastpath::KernelFastPath> fast_;  // null: off or unavailable
     std::string fast_unavailable_;                    // why, when asked for but refused
     // MACs learned or moved in this round, published to the kernel after it (no system call
     // per packet); on overflow everything is reconciled at the next aging pass.
-    std::array<std::uint64_t, 64> fast_changes_{};
+    std::array<fastpath::FdbKey, 64> fast_changes_{};
     std::uint32_t fast_change_count_ = 0;
     bool fast_resync_ = false;
     int epoll_fd_ = -1;

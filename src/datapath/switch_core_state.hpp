@@ -44,6 +44,7 @@ struct SwitchCore::SwitchPort {
 struct SwitchCore::Bridge {
     Bridge(std::string name_, std::uint32_t capacity) : name(std::move(name_)), fdb(capacity) {}
     std::string name;
+    std::uint32_t id = 0;  // unique for the switch's lifetime (the kernel fast path's domain)
     l2::MacTable fdb;
     std::vector<SwitchPort*> ports;
 };

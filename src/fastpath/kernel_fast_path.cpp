@@ -50,19 +50,15 @@ bpf_tc_hook ingress_hook(int ifindex) {
     return hook;
 }
 
+sy_fdb_key to_bpf(const FdbKey& key) {
+    sy_fdb_key k{};
+    std::memcpy(k.mac, key.mac.data(), 6);
+    k.vlan = key.vlan;
+    k.domain = key.domain;
+    return k;
+}
+
 }  // namespace
-
-std::uint64_t KernelFastPath::key_of(const Mac& mac, std::uint16_t vlan) {
-    std::uint64_t k = 0;
-    std::memcpy(&k, mac.data(), 6);
-    return k | (std::uint64_t{vlan} << 48);
-}
-
-Mac KernelFastPath::mac_of(std::uint64_t key) {
-    Mac m;
-    std::memcpy(m.data(), &key, 6);
-    return m;
-}
 
 Result<std::unique_ptr<KernelFastPath>> KernelFastPath::open() {
     g_libbpf_log.clear();
@@ -102,10 +98,11 @@ KernelFastPath::~KernelFastPath() {
     if (obj_) bpf_object__close(obj_);
 }
 
-Status KernelFastPath::write_port(int ifindex, std::uint16_t vlan, std::uint32_t mtu,
-                                  bool enabled) {
+Status KernelFastPath::write_port(int ifindex, std::uint32_t domain, std::uint16_t vlan,
+                                  std::uint32_t mtu, bool enabled) {
     const __u32 key = static_cast<__u32>(ifindex);
     sy_port_value v{};
+    v.domain = domain;
     v.vlan = vlan;
     v.enabled = enabled ? 1 : 0;
     v.mtu = mtu;
@@ -115,7 +112,8 @@ Status KernelFastPath::write_port(int ifindex, std::uint16_t vlan, std::uint32_t
     return {};
 }
 
-Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint16_t vlan, std::uint32_t mtu) {
+Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, std::uint16_t vlan,
+                              std::uint32_t mtu) {
     if (attached(ifindex)) return {};
     // Counters first (per-CPU entries the programs only update), then the port, disabled.
     const __u32 key = static_cast<__u32>(ifindex);
@@ -123,7 +121,7 @@ Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint16_t vlan, st
     if (bpf_map_update_elem(stats_fd_, &key, zero.data(), BPF_ANY) != 0) {
         return bpf_error(fmt::format("adding counters for interface {}", ifindex), errno);
     }
-    if (Status st = write_port(ifindex, vlan, mtu, false); !st) return st;
+    if (Status st = write_port(ifindex, domain, vlan, mtu, false); !st) return st;
     auto undo_maps = [&] {
         bpf_map_delete_elem(ports_fd_, &key);
         bpf_map_delete_elem(stats_fd_, &key);
@@ -162,10 +160,7 @@ void KernelFastPath::detach(int ifindex) {
             ++m;
             continue;
         }
-        sy_fdb_key k{};
-        const Mac mac = mac_of(m->first);
-        std::memcpy(k.mac, mac.data(), 6);
-        k.vlan = vlan_of(m->first);
+        const sy_fdb_key k = to_bpf(m->first);
         bpf_map_delete_elem(fdb_fd_, &k);
         m = macs_.erase(m);
     }
@@ -189,14 +184,11 @@ Status KernelFastPath::set_enabled(int ifindex, bool enabled) {
         return Status(Errc::not_found,
                       fmt::format("kernel fast path: interface {} is not attached", ifindex));
     }
-    return write_port(ifindex, v.vlan, v.mtu, enabled);
+    return write_port(ifindex, v.domain, v.vlan, v.mtu, enabled);
 }
 
-Status KernelFastPath::set_mac(const Mac& mac, std::uint16_t vlan, int ifindex) {
-    const std::uint64_t key = key_of(mac, vlan);
-    sy_fdb_key k{};
-    std::memcpy(k.mac, mac.data(), 6);
-    k.vlan = vlan;
+Status KernelFastPath::set_mac(const FdbKey& key, int ifindex) {
+    const sy_fdb_key k = to_bpf(key);
     if (ifindex == 0) {
         if (macs_.erase(key) != 0) bpf_map_delete_elem(fdb_fd_, &k);
         return {};
@@ -212,11 +204,8 @@ Status KernelFastPath::set_mac(const Mac& mac, std::uint16_t vlan, int ifindex) 
     return {};
 }
 
-std::optional<std::uint64_t> KernelFastPath::last_seen_ns(const Mac& mac,
-                                                          std::uint16_t vlan) const {
-    sy_fdb_key k{};
-    std::memcpy(k.mac, mac.data(), 6);
-    k.vlan = vlan;
+std::optional<std::uint64_t> KernelFastPath::last_seen_ns(const FdbKey& key) const {
+    const sy_fdb_key k = to_bpf(key);
     sy_fdb_value v{};
     if (bpf_map_lookup_elem(fdb_fd_, &k, &v) != 0 || v.last_seen_ns == 0) return std::nullopt;
     return v.last_seen_ns;

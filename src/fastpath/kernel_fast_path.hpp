@@ -28,6 +28,15 @@ namespace sy::fastpath {
 
 using Mac = std::array<std::uint8_t, 6>;
 
+// Where a MAC is known: a bridge (any number the switch picks, one per bridge), a VLAN and the
+// address. The kernel never forwards between different domains.
+struct FdbKey {
+    std::uint32_t domain = 0;
+    std::uint16_t vlan = 0;
+    Mac mac{};
+    auto operator<=>(const FdbKey&) const = default;
+};
+
 struct FastPathCounters {
     std::uint64_t rx_packets = 0, rx_bytes = 0;  // frames the kernel took from this port
     std::uint64_t tx_packets = 0, tx_bytes = 0;  // ... and handed to it
@@ -43,22 +52,21 @@ class KernelFastPath {
     KernelFastPath& operator=(const KernelFastPath&) = delete;
 
     // Takes part in forwarding for the interface `ifindex`, read by the AF_PACKET socket
-    // `socket_fd`. The port starts disabled.
-    Status attach(int ifindex, int socket_fd, std::uint16_t vlan, std::uint32_t mtu);
+    // `socket_fd`, a port of bridge `domain` (access VLAN `vlan`, 0: untagged). The port
+    // starts disabled.
+    Status attach(int ifindex, int socket_fd, std::uint32_t domain, std::uint16_t vlan,
+                  std::uint32_t mtu);
     // Forgets the port (its MACs too). Quiet if the interface already vanished.
     void detach(int ifindex);
     Status set_enabled(int ifindex, bool enabled);
     bool attached(int ifindex) const { return ports_.count(ifindex) != 0; }
 
-    // Publishes that `mac` in `vlan` lives behind `ifindex`; ifindex 0 withdraws it.
-    Status set_mac(const Mac& mac, std::uint16_t vlan, int ifindex);
-    // When the fast path last forwarded a frame from `mac` (CLOCK_MONOTONIC ns), if it did.
-    std::optional<std::uint64_t> last_seen_ns(const Mac& mac, std::uint16_t vlan) const;
-    // The MACs published, keyed as (vlan << 48 | mac bytes little-endian) -> ifindex.
-    const std::map<std::uint64_t, int>& published() const { return macs_; }
-    static std::uint64_t key_of(const Mac& mac, std::uint16_t vlan);
-    static Mac mac_of(std::uint64_t key);
-    static std::uint16_t vlan_of(std::uint64_t key) { return std::uint16_t(key >> 48); }
+    // Publishes that the MAC `key` lives behind `ifindex`; ifindex 0 withdraws it.
+    Status set_mac(const FdbKey& key, int ifindex);
+    // When the fast path last forwarded a frame from `key` (CLOCK_MONOTONIC ns), if it did.
+    std::optional<std::uint64_t> last_seen_ns(const FdbKey& key) const;
+    // The MACs published -> their ifindex.
+    const std::map<FdbKey, int>& published() const { return macs_; }
 
     FastPathCounters counters(int ifindex) const;
 
@@ -76,13 +84,14 @@ class KernelFastPath {
         bool created_qdisc = false;
     };
     KernelFastPath() = default;
-    Status write_port(int ifindex, std::uint16_t vlan, std::uint32_t mtu, bool enabled);
+    Status write_port(int ifindex, std::uint32_t domain, std::uint16_t vlan, std::uint32_t mtu,
+                      bool enabled);
 
     bpf_object* obj_ = nullptr;
     int punt_fd_ = -1, ingress_fd_ = -1;
     int fdb_fd_ = -1, ports_fd_ = -1, stats_fd_ = -1;
     std::map<int, AttachedPort> ports_;
-    std::map<std::uint64_t, int> macs_;  // what sy_fdb holds (keys we wrote)
+    std::map<FdbKey, int> macs_;  // what sy_fdb holds (keys we wrote)
 };
 
 }  // namespace sy::fastpath

@@ -26,6 +26,15 @@ const Mac kA = {0x02, 0, 0, 0, 0, 0xa};
 const Mac kB = {0x02, 0, 0, 0, 0, 0xb};
 const Mac kC = {0x02, 0, 0, 0, 0, 0xc};
 const Mac kBroadcast = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+constexpr std::uint32_t kBridge = 1, kOtherBridge = 2;
+
+FdbKey key(const Mac& mac, std::uint16_t vlan = 0, std::uint32_t domain = kBridge) {
+    FdbKey k;
+    k.domain = domain;
+    k.vlan = vlan;
+    k.mac = mac;
+    return k;
+}
 
 // An Ethernet frame of `size` bytes (IPv4 ethertype, zero payload).
 std::vector<std::uint8_t> frame(const Mac& dst, const Mac& src, std::size_t size = 64,
@@ -47,24 +56,29 @@ class KernelFastPathTest : public ::testing::Test {
         // veth pairs (this kernel has no dummy driver); only one end of each is used.
         ASSERT_EQ(std::system("ip link add sy-fp0 type veth peer name sy-fp0p && "
                               "ip link add sy-fp1 type veth peer name sy-fp1p && "
-                              "ip link set sy-fp0 up && ip link set sy-fp1 up"),
+                              "ip link add sy-fp2 type veth peer name sy-fp2p && "
+                              "ip link set sy-fp0 up && ip link set sy-fp1 up && "
+                              "ip link set sy-fp2 up"),
                   0);
         if0_ = static_cast<int>(::if_nametoindex("sy-fp0"));
         if1_ = static_cast<int>(::if_nametoindex("sy-fp1"));
+        if2_ = static_cast<int>(::if_nametoindex("sy-fp2"));
         ASSERT_GT(if0_, 0);
         ASSERT_GT(if1_, 0);
         auto fp = KernelFastPath::open();
         ASSERT_TRUE(fp) << fp.status().message();
         fp_ = std::move(fp.value());
-        for (int ifindex : {if0_, if1_}) {
+        // sy-fp0 and sy-fp1 are ports of one bridge, sy-fp2 of another.
+        for (int ifindex : {if0_, if1_, if2_}) {
             const int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
             ASSERT_GE(fd, 0);
             sockets_.push_back(fd);
-            ASSERT_TRUE(fp_->attach(ifindex, fd, 0, 1500));
+            ASSERT_TRUE(
+                fp_->attach(ifindex, fd, ifindex == if2_ ? kOtherBridge : kBridge, 0, 1500));
             ASSERT_TRUE(fp_->set_enabled(ifindex, true));
         }
-        ASSERT_TRUE(fp_->set_mac(kA, 0, if0_));
-        ASSERT_TRUE(fp_->set_mac(kB, 0, if1_));
+        ASSERT_TRUE(fp_->set_mac(key(kA, 0), if0_));
+        ASSERT_TRUE(fp_->set_mac(key(kB, 0), if1_));
     }
     void TearDown() override {
         fp_.reset();
@@ -115,7 +129,7 @@ class KernelFastPathTest : public ::testing::Test {
 
     std::unique_ptr<KernelFastPath> fp_;
     std::vector<int> sockets_;
-    int if0_ = 0, if1_ = 0;
+    int if0_ = 0, if1_ = 0, if2_ = 0;
 };
 
 TEST_F(KernelFastPathTest, KnownUnicastBetweenEnabledPortsIsRedirected) {
@@ -135,10 +149,10 @@ TEST_F(KernelFastPathTest, CountsWhatItForwardedOnBothPorts) {
 }
 
 TEST_F(KernelFastPathTest, StampsTheSourceSoItDoesNotAgeOut) {
-    EXPECT_FALSE(fp_->last_seen_ns(kA, 0).has_value());
+    EXPECT_FALSE(fp_->last_seen_ns(key(kA)).has_value());
     expect_fast(frame(kB, kA), if0_);
-    ASSERT_TRUE(fp_->last_seen_ns(kA, 0).has_value());
-    EXPECT_GT(*fp_->last_seen_ns(kA, 0), 0u);
+    ASSERT_TRUE(fp_->last_seen_ns(key(kA)).has_value());
+    EXPECT_GT(*fp_->last_seen_ns(key(kA)), 0u);
 }
 
 TEST_F(KernelFastPathTest, UnknownDestinationGoesToUserspace) {
@@ -155,12 +169,12 @@ TEST_F(KernelFastPathTest, UnknownSourceGoesToUserspaceToBeLearned) {
 
 TEST_F(KernelFastPathTest, SourceSeenOnAnotherPortGoesToUserspace) {
     // kB is published behind sy-fp1; a frame from kB on sy-fp0 means it moved.
-    ASSERT_TRUE(fp_->set_mac(kC, 0, if1_));
+    ASSERT_TRUE(fp_->set_mac(key(kC, 0), if1_));
     expect_slow(frame(kC, kB), if0_);
 }
 
 TEST_F(KernelFastPathTest, DestinationOnTheIngressPortIsNotReflected) {
-    ASSERT_TRUE(fp_->set_mac(kC, 0, if0_));
+    ASSERT_TRUE(fp_->set_mac(key(kC, 0), if0_));
     expect_slow(frame(kC, kA), if0_);
 }
 
@@ -184,25 +198,27 @@ TEST_F(KernelFastPathTest, OversizeFramesGoToUserspaceUnlessTheyAreSuperFrames) 
 }
 
 TEST_F(KernelFastPathTest, WithdrawnAndDetachedMacsGoToUserspace) {
-    ASSERT_TRUE(fp_->set_mac(kB, 0, 0));
+    ASSERT_TRUE(fp_->set_mac(key(kB, 0), 0));
     expect_slow(frame(kB, kA), if0_);
-    ASSERT_TRUE(fp_->set_mac(kB, 0, if1_));
+    ASSERT_TRUE(fp_->set_mac(key(kB, 0), if1_));
     expect_fast(frame(kB, kA), if0_);
     fp_->detach(if1_);
     EXPECT_FALSE(fp_->attached(if1_));
-    EXPECT_EQ(fp_->published().count(KernelFastPath::key_of(kB, 0)), 0u);
+    EXPECT_EQ(fp_->published().count(key(kB)), 0u);
     expect_slow(frame(kB, kA), if0_);
 }
 
 TEST_F(KernelFastPathTest, VlansAreSeparate) {
-    ASSERT_TRUE(fp_->set_mac(kC, 7, if1_));  // kC known only in VLAN 7
-    expect_slow(frame(kC, kA), if0_);        // sy-fp0 is untagged (VLAN 0)
+    ASSERT_TRUE(fp_->set_mac(key(kC, 7), if1_));  // kC known only in VLAN 7
+    expect_slow(frame(kC, kA), if0_);             // sy-fp0 is untagged (VLAN 0)
 }
 
-TEST(KernelFastPathKeys, MacAndVlanRoundTrip) {
-    const std::uint64_t k = KernelFastPath::key_of(kC, 4094);
-    EXPECT_EQ(KernelFastPath::mac_of(k), kC);
-    EXPECT_EQ(KernelFastPath::vlan_of(k), 4094);
+TEST_F(KernelFastPathTest, BridgesAreSeparate) {
+    ASSERT_TRUE(fp_->set_mac(key(kC, 0, kOtherBridge), if2_));  // kC lives on the other bridge
+    expect_slow(frame(kC, kA), if0_);
+    // Even a MAC wrongly published in this bridge behind the other bridge's port stays put.
+    ASSERT_TRUE(fp_->set_mac(key(kC), if2_));
+    expect_slow(frame(kC, kA), if0_);
 }
 
 }  // namespace

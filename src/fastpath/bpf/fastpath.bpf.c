@@ -1,5 +1,5 @@
 /* Switchyard's kernel fast path for kernel ports (veth, physical NICs): known unicast frames
- * between two enabled ports of one VLAN are redirected inside the kernel, whole, with their
+ * between two enabled ports of one bridge and VLAN are redirected inside the kernel, whole, with their
  * checksum and segmentation metadata untouched (the skb itself moves: a partial checksum stays
  * partial, a TSO super-frame stays one frame). Everything else goes to the userspace switch,
  * which learns, floods, captures, rewrites and fills sy_fdb.
@@ -52,7 +52,7 @@ static __always_inline __u32 decide(struct __sk_buff *skb, int refresh) {
     struct sy_port_value *in = bpf_map_lookup_elem(&sy_ports, &in_ifindex);
     if (!in || !in->enabled) return 0;
 
-    struct sy_fdb_key key = {.vlan = in->vlan};
+    struct sy_fdb_key key = {.vlan = in->vlan, .domain = in->domain};
     __builtin_memcpy(key.mac, eth.h_source, 6);
     /* The source must already be known on this very port: otherwise userspace learns it (or
      * sees it move) first. */
@@ -64,7 +64,7 @@ static __always_inline __u32 decide(struct __sk_buff *skb, int refresh) {
     if (!dst || dst->ifindex == in_ifindex) return 0;
     __u32 out_ifindex = dst->ifindex;
     struct sy_port_value *out = bpf_map_lookup_elem(&sy_ports, &out_ifindex);
-    if (!out || !out->enabled || out->vlan != in->vlan) return 0;
+    if (!out || !out->enabled || out->vlan != in->vlan || out->domain != in->domain) return 0;
     /* A frame too big for the egress and not a super-frame the kernel can segment: userspace
      * segments or drops it by name. */
     if (skb->len > out->mtu + ETH_HLEN && skb->gso_segs <= 1) return 0;

@@ -12,7 +12,8 @@
 /* sy_fdb: which kernel port a MAC lives behind, as learned by the userspace switch. */
 struct sy_fdb_key {
     __u8 mac[6];
-    __u16 vlan; /* the bridge-internal VLAN of the port (0: untagged) */
+    __u16 vlan;   /* the bridge-internal VLAN of the port (0: untagged) */
+    __u32 domain; /* the bridge: frames never cross from one bridge to another */
 };
 struct sy_fdb_value {
     __u32 ifindex;
@@ -22,6 +23,7 @@ struct sy_fdb_value {
 
 /* sy_ports: the kernel ports that may take part, by ifindex. */
 struct sy_port_value {
+    __u32 domain;   /* the port's bridge */
     __u16 vlan;     /* access VLAN (0: untagged) */
     __u8 enabled;   /* 0 while the port needs every frame in userspace (capture, ...) */
     __u8 reserved;
