@@ -1,7 +1,7 @@
 /* Switchyard's kernel fast path for kernel ports (veth, physical NICs): known unicast frames
- * between two enabled ports of one bridge and VLAN are redirected inside the kernel, whole, with their
- * checksum and segmentation metadata untouched (the skb itself moves: a partial checksum stays
- * partial, a TSO super-frame stays one frame). Everything else goes to the userspace switch,
+ * between two enabled ports of one bridge and VLAN are redirected inside the kernel, whole, with
+ * their checksum and segmentation metadata untouched (the skb itself moves: a partial checksum
+ * stays partial, a TSO super-frame stays one frame). Everything else goes to the userspace switch,
  * which learns, floods, captures, rewrites and fills sy_fdb.
  *
  * Two programs make one decision, in the order the kernel runs them on a received frame:
@@ -11,11 +11,11 @@
  * Both call the same decide(); the maps change only when userspace learns something, so the
  * two agree except in the instant an entry changes (a frame may then be seen twice or, when an
  * entry is removed, dropped once, as a bridge may while its table changes). */
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
 
 #include "fastpath_maps.h"
 
@@ -41,7 +41,7 @@ struct {
 } sy_stats SEC(".maps");
 
 /* The egress ifindex for a frame the fast path takes, 0 for one userspace must see. */
-static __always_inline __u32 decide(struct __sk_buff *skb, int refresh) {
+static __always_inline __u32 decide(struct __sk_buff* skb, int refresh) {
     __u32 in_ifindex = skb->ifindex;
     struct ethhdr eth;
     if (skb->vlan_present) return 0; /* tags are the userspace switch's business */
@@ -49,21 +49,21 @@ static __always_inline __u32 decide(struct __sk_buff *skb, int refresh) {
     if (eth.h_dest[0] & 1) return 0; /* broadcast/multicast: flooded by userspace */
     if (eth.h_proto == bpf_htons(ETH_P_8021Q) || eth.h_proto == bpf_htons(ETH_P_8021AD)) return 0;
 
-    struct sy_port_value *in = bpf_map_lookup_elem(&sy_ports, &in_ifindex);
+    struct sy_port_value* in = bpf_map_lookup_elem(&sy_ports, &in_ifindex);
     if (!in || !in->enabled) return 0;
 
     struct sy_fdb_key key = {.vlan = in->vlan, .domain = in->domain};
     __builtin_memcpy(key.mac, eth.h_source, 6);
     /* The source must already be known on this very port: otherwise userspace learns it (or
      * sees it move) first. */
-    struct sy_fdb_value *src = bpf_map_lookup_elem(&sy_fdb, &key);
+    struct sy_fdb_value* src = bpf_map_lookup_elem(&sy_fdb, &key);
     if (!src || src->ifindex != in_ifindex) return 0;
 
     __builtin_memcpy(key.mac, eth.h_dest, 6);
-    struct sy_fdb_value *dst = bpf_map_lookup_elem(&sy_fdb, &key);
+    struct sy_fdb_value* dst = bpf_map_lookup_elem(&sy_fdb, &key);
     if (!dst || dst->ifindex == in_ifindex) return 0;
     __u32 out_ifindex = dst->ifindex;
-    struct sy_port_value *out = bpf_map_lookup_elem(&sy_ports, &out_ifindex);
+    struct sy_port_value* out = bpf_map_lookup_elem(&sy_ports, &out_ifindex);
     if (!out || !out->enabled || out->vlan != in->vlan || out->domain != in->domain) return 0;
     /* A frame too big for the egress and not a super-frame the kernel can segment: userspace
      * segments or drops it by name. */
@@ -74,7 +74,7 @@ static __always_inline __u32 decide(struct __sk_buff *skb, int refresh) {
 }
 
 static __always_inline void count(__u32 ifindex, __u64 bytes, int tx) {
-    struct sy_port_stats *s = bpf_map_lookup_elem(&sy_stats, &ifindex);
+    struct sy_port_stats* s = bpf_map_lookup_elem(&sy_stats, &ifindex);
     if (!s) return;
     if (tx) {
         s->tx_packets++;
@@ -86,12 +86,12 @@ static __always_inline void count(__u32 ifindex, __u64 bytes, int tx) {
 }
 
 SEC("socket")
-int sy_punt(struct __sk_buff *skb) {
+int sy_punt(struct __sk_buff* skb) {
     return decide(skb, 0) ? 0 : skb->len;
 }
 
 SEC("tc")
-int sy_ingress(struct __sk_buff *skb) {
+int sy_ingress(struct __sk_buff* skb) {
     __u32 out = decide(skb, 1);
     if (!out) return TC_ACT_OK;
     count(skb->ifindex, skb->len, 0);

@@ -23,11 +23,11 @@ struct sy_fdb_value {
 
 /* sy_ports: the kernel ports that may take part, by ifindex. */
 struct sy_port_value {
-    __u32 domain;   /* the port's bridge */
-    __u16 vlan;     /* access VLAN (0: untagged) */
-    __u8 enabled;   /* 0 while the port needs every frame in userspace (capture, ...) */
+    __u32 domain; /* the port's bridge */
+    __u16 vlan;   /* access VLAN (0: untagged) */
+    __u8 enabled; /* 0 while the port needs every frame in userspace (capture, ...) */
     __u8 reserved;
-    __u32 mtu;      /* largest L3 packet the port takes without GSO */
+    __u32 mtu; /* largest L3 packet the port takes without GSO */
 };
 
 /* sy_stats (per CPU): what the fast path forwarded, by ifindex. */
