@@ -11,7 +11,8 @@
  * Both call the same decide(); the maps change only when userspace learns something, so the
  * two agree except in the instant an entry changes (a frame may then be seen twice or, when an
  * entry is removed, dropped once, as a bridge may while its table changes). */
-// clang-format off: the kernel's types (linux/bpf.h) must come before libbpf's helpers
+// The kernel's types (linux/bpf.h) must come before libbpf's helpers.
+// clang-format off
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
