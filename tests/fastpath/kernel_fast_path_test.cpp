@@ -197,6 +197,17 @@ TEST_F(KernelFastPathTest, OversizeFramesGoToUserspaceUnlessTheyAreSuperFrames) 
     expect_fast(frame(kB, kA, 3000), if0_, /*gso_segs=*/3);  // the kernel segments if needed
 }
 
+TEST_F(KernelFastPathTest, SuperFramesTowardsASmallerMtuGoToUserspaceToBeResegmented) {
+    fp_->detach(if1_);
+    ASSERT_TRUE(fp_->attach(if1_, sockets_[1], kBridge, 0, 1400));
+    ASSERT_TRUE(fp_->set_enabled(if1_, true));
+    ASSERT_TRUE(fp_->set_mac(key(kB), if1_));
+    expect_slow(frame(kB, kA, 3000), if0_, /*gso_segs=*/3);  // segments sized for 1500
+    expect_fast(frame(kA, kB, 3000), if1_, /*gso_segs=*/3);  // 1400-byte segments fit 1500
+    expect_slow(frame(kB, kA, 1400 + ETH_HLEN + 1), if0_);
+    expect_fast(frame(kB, kA, 1400 + ETH_HLEN), if0_);
+}
+
 TEST_F(KernelFastPathTest, WithdrawnAndDetachedMacsGoToUserspace) {
     ASSERT_TRUE(fp_->set_mac(key(kB, 0), 0));
     expect_slow(frame(kB, kA), if0_);

@@ -68,9 +68,14 @@ static __always_inline __u32 decide(struct __sk_buff* skb, int refresh) {
     __u32 out_ifindex = dst->ifindex;
     struct sy_port_value* out = bpf_map_lookup_elem(&sy_ports, &out_ifindex);
     if (!out || !out->enabled || out->vlan != in->vlan || out->domain != in->domain) return 0;
-    /* A frame too big for the egress and not a super-frame the kernel can segment: userspace
-     * segments or drops it by name. */
-    if (skb->len > out->mtu + ETH_HLEN && skb->gso_segs <= 1) return 0;
+    /* Sizes. A super-frame's segments were sized for the ingress link: they fit the egress
+     * only if its MTU is no smaller (else userspace re-segments them to fit). Any other frame
+     * must fit the egress MTU (else userspace drops it by name). */
+    if (skb->gso_segs > 1) {
+        if (in->mtu > out->mtu) return 0;
+    } else if (skb->len > out->mtu + ETH_HLEN) {
+        return 0;
+    }
 
     if (refresh) src->last_seen_ns = bpf_ktime_get_ns(); /* keeps the MAC from aging out */
     return out_ifindex;
