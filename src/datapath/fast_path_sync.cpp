@@ -166,9 +166,10 @@ void SwitchCore::fast_reconcile() {
     for (const auto& [key, ifindex] : fast_->published()) check.push_back(key);
     if (fast_resync_) {
         fast_resync_ = false;
-        for (auto& [name, br] : bridges_) {
-            br->fdb.for_each(now_ns_, [&](const l2::MacEntryView& e) {
-                check.push_back(fdb_key(br->id, e.mac, e.vlan));
+        for (auto& entry : bridges_) {
+            const std::uint32_t domain = entry.second->id;
+            entry.second->fdb.for_each(now_ns_, [&](const l2::MacEntryView& e) {
+                check.push_back(fdb_key(domain, e.mac, e.vlan));
             });
         }
     }
