@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
@@ -99,9 +100,10 @@ KernelFastPath::~KernelFastPath() {
 }
 
 Status KernelFastPath::write_port(int ifindex, std::uint32_t domain, std::uint16_t vlan,
-                                  std::uint32_t mtu, bool enabled) {
+                                  std::uint32_t mtu, bool enabled, std::uint32_t slot) {
     const __u32 key = static_cast<__u32>(ifindex);
     sy_port_value v{};
+    v.slot = slot;
     v.domain = domain;
     v.vlan = vlan;
     v.enabled = enabled ? 1 : 0;
@@ -115,17 +117,25 @@ Status KernelFastPath::write_port(int ifindex, std::uint32_t domain, std::uint16
 Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, std::uint16_t vlan,
                               std::uint32_t mtu) {
     if (attached(ifindex)) return {};
-    // Counters first (per-CPU entries the programs only update), then the port, disabled.
-    const __u32 key = static_cast<__u32>(ifindex);
-    std::vector<sy_port_stats> zero(static_cast<std::size_t>(libbpf_num_possible_cpus()));
-    if (bpf_map_update_elem(stats_fd_, &key, zero.data(), BPF_ANY) != 0) {
-        return bpf_error(fmt::format("adding counters for interface {}", ifindex), errno);
+    // A free counters slot, zeroed (per-CPU entries the programs only add to), then the port,
+    // disabled.
+    std::uint32_t slot = 0;
+    while (slot < SY_FASTPATH_MAX_PORTS &&
+           std::any_of(ports_.begin(), ports_.end(),
+                       [slot](const auto& p) { return p.second.slot == slot; })) {
+        ++slot;
     }
-    if (Status st = write_port(ifindex, domain, vlan, mtu, false); !st) return st;
-    auto undo_maps = [&] {
-        bpf_map_delete_elem(ports_fd_, &key);
-        bpf_map_delete_elem(stats_fd_, &key);
-    };
+    if (slot == SY_FASTPATH_MAX_PORTS) {
+        return Status(Errc::unsupported,
+                      fmt::format("kernel fast path: already {} ports", SY_FASTPATH_MAX_PORTS));
+    }
+    std::vector<sy_port_stats> zero(static_cast<std::size_t>(libbpf_num_possible_cpus()));
+    if (bpf_map_update_elem(stats_fd_, &slot, zero.data(), BPF_ANY) != 0) {
+        return bpf_error(fmt::format("zeroing counters for interface {}", ifindex), errno);
+    }
+    const __u32 key = static_cast<__u32>(ifindex);
+    if (Status st = write_port(ifindex, domain, vlan, mtu, false, slot); !st) return st;
+    auto undo_maps = [&] { bpf_map_delete_elem(ports_fd_, &key); };
     if (::setsockopt(socket_fd, SOL_SOCKET, SO_ATTACH_BPF, &punt_fd_, sizeof punt_fd_) != 0) {
         const int err = errno;
         undo_maps();
@@ -146,7 +156,7 @@ Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, 
         return bpf_error(fmt::format("attaching the tc ingress program (interface {})", ifindex),
                          err);
     }
-    ports_[ifindex] = AttachedPort{created == 0};
+    ports_[ifindex] = AttachedPort{created == 0, slot};
     return {};
 }
 
@@ -171,7 +181,6 @@ void KernelFastPath::detach(int ifindex) {
         hook.attach_point = static_cast<bpf_tc_attach_point>(BPF_TC_INGRESS | BPF_TC_EGRESS);
         bpf_tc_hook_destroy(&hook);
     }
-    bpf_map_delete_elem(stats_fd_, &key);
     // The socket filter goes with the socket; while the socket lives it lets everything
     // through, because the port is no longer in sy_ports.
     ports_.erase(it);
@@ -184,7 +193,7 @@ Status KernelFastPath::set_enabled(int ifindex, bool enabled) {
         return Status(Errc::not_found,
                       fmt::format("kernel fast path: interface {} is not attached", ifindex));
     }
-    return write_port(ifindex, v.domain, v.vlan, v.mtu, enabled);
+    return write_port(ifindex, v.domain, v.vlan, v.mtu, enabled, v.slot);
 }
 
 Status KernelFastPath::set_mac(const FdbKey& key, int ifindex) {
@@ -220,9 +229,11 @@ bool KernelFastPath::remove_stale_filter(int ifindex) {
 
 FastPathCounters KernelFastPath::counters(int ifindex) const {
     FastPathCounters c;
-    const __u32 key = static_cast<__u32>(ifindex);
+    auto it = ports_.find(ifindex);
+    if (it == ports_.end()) return c;
+    const __u32 slot = it->second.slot;
     std::vector<sy_port_stats> per_cpu(static_cast<std::size_t>(libbpf_num_possible_cpus()));
-    if (bpf_map_lookup_elem(stats_fd_, &key, per_cpu.data()) != 0) return c;
+    if (bpf_map_lookup_elem(stats_fd_, &slot, per_cpu.data()) != 0) return c;
     for (const sy_port_stats& s : per_cpu) {
         c.rx_packets += s.rx_packets;
         c.rx_bytes += s.rx_bytes;

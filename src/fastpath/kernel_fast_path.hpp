@@ -82,10 +82,11 @@ class KernelFastPath {
   private:
     struct AttachedPort {
         bool created_qdisc = false;
+        std::uint32_t slot = 0;  // index in the counters array
     };
     KernelFastPath() = default;
     Status write_port(int ifindex, std::uint32_t domain, std::uint16_t vlan, std::uint32_t mtu,
-                      bool enabled);
+                      bool enabled, std::uint32_t slot);
 
     bpf_object* obj_ = nullptr;
     int punt_fd_ = -1, ingress_fd_ = -1;

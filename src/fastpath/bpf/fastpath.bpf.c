@@ -37,14 +37,24 @@ struct {
 } sy_ports SEC(".maps");
 
 struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, SY_FASTPATH_MAX_PORTS);
     __type(key, __u32);
     __type(value, struct sy_port_stats);
 } sy_stats SEC(".maps");
 
-/* The egress ifindex for a frame the fast path takes, 0 for one userspace must see. */
-static __always_inline __u32 decide(struct __sk_buff* skb, int refresh) {
+/* How often at most a MAC's last-seen stamp is rewritten: userspace reads it once a second,
+ * and a write per frame would bounce the entry's cache line between CPUs. */
+#define SY_STAMP_INTERVAL_NS 100000000ull
+
+struct verdict {
+    struct sy_port_value* in;
+    struct sy_port_value* out;
+    __u32 out_ifindex;
+};
+
+/* Whether the fast path takes the frame (then `v` says where), or userspace must see it. */
+static __always_inline int decide(struct __sk_buff* skb, int refresh, struct verdict* v) {
     __u32 in_ifindex = skb->ifindex;
     struct ethhdr eth;
     if (skb->vlan_present) return 0; /* tags are the userspace switch's business */
@@ -77,12 +87,18 @@ static __always_inline __u32 decide(struct __sk_buff* skb, int refresh) {
         return 0;
     }
 
-    if (refresh) src->last_seen_ns = bpf_ktime_get_ns(); /* keeps the MAC from aging out */
-    return out_ifindex;
+    if (refresh) { /* keeps the MAC from aging out in userspace */
+        __u64 now = bpf_ktime_get_ns();
+        if (now - src->last_seen_ns > SY_STAMP_INTERVAL_NS) src->last_seen_ns = now;
+    }
+    v->in = in;
+    v->out = out;
+    v->out_ifindex = out_ifindex;
+    return 1;
 }
 
-static __always_inline void count(__u32 ifindex, __u64 bytes, int tx) {
-    struct sy_port_stats* s = bpf_map_lookup_elem(&sy_stats, &ifindex);
+static __always_inline void count(__u32 slot, __u64 bytes, int tx) {
+    struct sy_port_stats* s = bpf_map_lookup_elem(&sy_stats, &slot);
     if (!s) return;
     if (tx) {
         s->tx_packets++;
@@ -95,16 +111,17 @@ static __always_inline void count(__u32 ifindex, __u64 bytes, int tx) {
 
 SEC("socket")
 int sy_punt(struct __sk_buff* skb) {
-    return decide(skb, 0) ? 0 : skb->len;
+    struct verdict v;
+    return decide(skb, 0, &v) ? 0 : skb->len;
 }
 
 SEC("tc")
 int sy_ingress(struct __sk_buff* skb) {
-    __u32 out = decide(skb, 1);
-    if (!out) return TC_ACT_OK;
-    count(skb->ifindex, skb->len, 0);
-    count(out, skb->len, 1);
-    return bpf_redirect(out, 0);
+    struct verdict v;
+    if (!decide(skb, 1, &v)) return TC_ACT_OK;
+    count(v.in->slot, skb->len, 0);
+    count(v.out->slot, skb->len, 1);
+    return bpf_redirect(v.out_ifindex, 0);
 }
 
 char LICENSE[] SEC("license") = "GPL";

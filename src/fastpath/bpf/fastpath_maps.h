@@ -27,10 +27,11 @@ struct sy_port_value {
     __u16 vlan;   /* access VLAN (0: untagged) */
     __u8 enabled; /* 0 while the port needs every frame in userspace (capture, ...) */
     __u8 reserved;
-    __u32 mtu; /* largest L3 packet the port takes without GSO */
+    __u32 mtu;  /* largest L3 packet the port takes without GSO */
+    __u32 slot; /* the port's index in sy_stats */
 };
 
-/* sy_stats (per CPU): what the fast path forwarded, by ifindex. */
+/* sy_stats (per CPU array, indexed by sy_port_value.slot): what the fast path forwarded. */
 struct sy_port_stats {
     __u64 rx_packets;
     __u64 rx_bytes;
