@@ -117,6 +117,11 @@ Status KernelFastPath::write_port(int ifindex, std::uint32_t domain, std::uint16
 Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, std::uint16_t vlan,
                               std::uint32_t mtu) {
     if (attached(ifindex)) return {};
+    if (ifindex <= 0 || ifindex >= SY_FASTPATH_MAX_IFINDEX) {
+        return Status(Errc::unsupported,
+                      fmt::format("kernel fast path: interface index {} is beyond its table ({})",
+                                  ifindex, SY_FASTPATH_MAX_IFINDEX));
+    }
     // A free counters slot, zeroed (per-CPU entries the programs only add to), then the port,
     // disabled.
     std::uint32_t slot = 0;
@@ -135,7 +140,8 @@ Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, 
     }
     const __u32 key = static_cast<__u32>(ifindex);
     if (Status st = write_port(ifindex, domain, vlan, mtu, false, slot); !st) return st;
-    auto undo_maps = [&] { bpf_map_delete_elem(ports_fd_, &key); };
+    const sy_port_value none{};
+    auto undo_maps = [&] { bpf_map_update_elem(ports_fd_, &key, &none, BPF_ANY); };
     if (::setsockopt(socket_fd, SOL_SOCKET, SO_ATTACH_BPF, &punt_fd_, sizeof punt_fd_) != 0) {
         const int err = errno;
         undo_maps();
@@ -164,7 +170,8 @@ void KernelFastPath::detach(int ifindex) {
     auto it = ports_.find(ifindex);
     if (it == ports_.end()) return;
     const __u32 key = static_cast<__u32>(ifindex);
-    bpf_map_delete_elem(ports_fd_, &key);  // first: the programs stop taking its frames
+    const sy_port_value none{};
+    bpf_map_update_elem(ports_fd_, &key, &none, BPF_ANY);  // first: no more frames taken
     for (auto m = macs_.begin(); m != macs_.end();) {
         if (m->second != ifindex) {
             ++m;
@@ -182,14 +189,14 @@ void KernelFastPath::detach(int ifindex) {
         bpf_tc_hook_destroy(&hook);
     }
     // The socket filter goes with the socket; while the socket lives it lets everything
-    // through, because the port is no longer in sy_ports.
+    // through, because the port's entry in sy_ports is zero (disabled).
     ports_.erase(it);
 }
 
 Status KernelFastPath::set_enabled(int ifindex, bool enabled) {
     const __u32 key = static_cast<__u32>(ifindex);
     sy_port_value v{};
-    if (bpf_map_lookup_elem(ports_fd_, &key, &v) != 0) {
+    if (!attached(ifindex) || bpf_map_lookup_elem(ports_fd_, &key, &v) != 0) {
         return Status(Errc::not_found,
                       fmt::format("kernel fast path: interface {} is not attached", ifindex));
     }

@@ -30,8 +30,8 @@ struct {
 } sy_fdb SEC(".maps");
 
 struct {
-    __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, SY_FASTPATH_MAX_PORTS);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, SY_FASTPATH_MAX_IFINDEX);
     __type(key, __u32);
     __type(value, struct sy_port_value);
 } sy_ports SEC(".maps");

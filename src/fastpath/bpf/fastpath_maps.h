@@ -8,6 +8,9 @@
 
 #define SY_FASTPATH_MAX_MACS 8192
 #define SY_FASTPATH_MAX_PORTS 256
+/* sy_ports is an array indexed by ifindex (a lookup per frame costs an index, not a hash):
+ * interfaces with a larger index stay in userspace. 16 bytes each: 1 MiB. */
+#define SY_FASTPATH_MAX_IFINDEX 65536
 
 /* sy_fdb: which kernel port a MAC lives behind, as learned by the userspace switch. */
 struct sy_fdb_key {
@@ -21,7 +24,7 @@ struct sy_fdb_value {
     __u64 last_seen_ns; /* bpf_ktime_get_ns() of the last fast-path frame from this MAC */
 };
 
-/* sy_ports: the kernel ports that may take part, by ifindex. */
+/* sy_ports: the kernel ports that may take part, by ifindex (all zero: not a port). */
 struct sy_port_value {
     __u32 domain; /* the port's bridge */
     __u16 vlan;   /* access VLAN (0: untagged) */
