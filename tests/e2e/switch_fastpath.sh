@@ -136,6 +136,43 @@ echo "after capture: active again, fast path a $fp_after -> $fp_again frames," \
     fail "fast path did not resume after the capture ($fp_after -> $fp_again frames)"
 daemon_alive || fail "daemon died"
 
+# --- 4b. A MAC moves to another port: container c takes over a's MAC and address while a
+# goes quiet. The kernel knows the MAC behind a's port, so c's first frames go to userspace,
+# which sees the move and republishes it: the next transfer reaches c through the kernel and
+# nothing more goes to a's port.
+make_ns c
+out=$(sy attach br0 "$(ns_name c)" --ip 10.200.9.3/24) || fail "attach c"
+port_c=$(echo "$out" | sed -n 's/.*port \(sy[0-9a-f]*\) .*/\1/p')
+if_c=$(echo "$out" | sed -n 's/.*<-> \([^ ]*\) .*/\1/p')
+[ -n "$port_c" ] && [ -n "$if_c" ] || fail "could not parse attach output: '$out'"
+mac_a=$(in_ns a cat "/sys/class/net/$if_a/address")
+in_ns a ip link set "$if_a" down
+in_ns c ip link set "$if_c" down
+in_ns c ip link set "$if_c" address "$mac_a"
+in_ns c ip addr flush dev "$if_c"
+in_ns c ip addr add 10.200.9.1/24 dev "$if_c"
+in_ns c ip link set "$if_c" up
+moved=
+for _ in $(seq 10); do
+    in_ns c ping -c 1 -W 1 10.200.9.2 >/dev/null && moved=1 && break
+done
+[ -n "$moved" ] || fail "c (a's MAC and address) cannot reach b"
+sy fdb br0 | grep -i "$mac_a" | grep -q "$port_c" ||
+    fail "fdb does not show $mac_a on $port_c: $(sy fdb br0)"
+tx_a0=$(port_stat "$port_a" kernel_fastpath.tx_bytes)
+tx_c0=$(port_stat "$port_c" kernel_fastpath.tx_bytes)
+rm -f "$work/got.bin"
+in_ns c curl -sS --max-time 30 -o "$work/got.bin" http://10.200.9.2:8080/big.bin ||
+    fail "HTTP fetch c<-b after the move"
+[ "$(sha256sum <"$work/got.bin")" = "$want_sum" ] || fail "file fetched by c differs (sha256)"
+tx_a1=$(port_stat "$port_a" kernel_fastpath.tx_bytes)
+tx_c1=$(port_stat "$port_c" kernel_fastpath.tx_bytes)
+echo "MAC move: $mac_a now on $port_c; fast path bytes to c $tx_c0 -> $tx_c1, to a $tx_a0 -> $tx_a1"
+[ $((tx_c1 - tx_c0)) -ge $((20 * 1024 * 1024)) ] || fail "the moved MAC's transfer did not go to c through the kernel"
+[ "$tx_a1" = "$tx_a0" ] || fail "frames for the moved MAC still went to a's old port"
+in_ns c ip link set "$if_c" down  # a takes its address back for the steps below
+in_ns a ip link set "$if_a" up
+
 # --- 5. SIGTERM: no tc filter of ours stays on the host ends.
 stop_daemon TERM
 for p in "$port_a" "$port_b"; do
