@@ -5,7 +5,6 @@
 // Nothing here runs per packet: changes are collected during a round and published after it.
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
 #include "datapath/switch_core_state.hpp"
 
@@ -116,51 +115,49 @@ SwitchCore::Bridge* SwitchCore::bridge_by_id(std::uint32_t id) const {
     return nullptr;
 }
 
-void SwitchCore::fast_note_learned(const Bridge& br, std::uint64_t mac_vlan_key) {
+void SwitchCore::fast_note_learned(const Bridge& br, const std::uint8_t* mac, std::uint16_t vlan) {
     if (fast_change_count_ == fast_changes_.size()) {
-        fast_resync_ = true;
+        fast_resync_ = true;  // too many for one round: the next aging pass publishes all
         return;
     }
-    std::uint8_t mac[6];
-    std::memcpy(mac, &mac_vlan_key, 6);
-    fast_changes_[fast_change_count_++] =
-        fdb_key(br.id, mac, static_cast<std::uint16_t>((mac_vlan_key >> 48) & 0xFFF));
+    fast_changes_[fast_change_count_++] = fdb_key(br.id, mac, vlan);
 }
 
-// Publishes where each changed MAC lives now: behind a fast-path port, or (withdrawn) behind a
-// port the kernel cannot reach, or nowhere.
+// The port behind `key` in the switch's own table, if it is a port of that bridge.
+SwitchCore::SwitchPort* SwitchCore::port_of(const fastpath::FdbKey& key) const {
+    const Bridge* br = bridge_by_id(key.domain);
+    if (!br) return nullptr;
+    const PortId port = br->fdb.lookup(key.mac.data(), key.vlan, now_ns_);
+    if (port == kNoPort || port >= ports_.size() || !ports_[port]) return nullptr;
+    return ports_[port]->bridge == br ? ports_[port].get() : nullptr;
+}
+
+// Publishes where the MAC lives now: behind a fast-path port, or (withdrawn) behind a port the
+// kernel cannot reach, or nowhere. A full kernel table keeps it in userspace.
+void SwitchCore::fast_publish(const fastpath::FdbKey& key) {
+    const SwitchPort* sp = port_of(key);
+    (void)fast_->set_mac(key, sp ? sp->fast_ifindex : 0);
+}
+
 void SwitchCore::fast_publish_changes() {
     const std::uint32_t n = fast_change_count_;
     fast_change_count_ = 0;
     if (!fast_) return;
-    for (std::uint32_t i = 0; i < n; ++i) {
-        const fastpath::FdbKey& key = fast_changes_[i];
-        int ifindex = 0;
-        if (const Bridge* br = bridge_by_id(key.domain)) {
-            const PortId port = br->fdb.lookup(key.mac.data(), key.vlan, now_ns_);
-            if (port != kNoPort && port < ports_.size() && ports_[port] &&
-                ports_[port]->bridge == br) {
-                ifindex = ports_[port]->fast_ifindex;
-            }
-        }
-        (void)fast_->set_mac(key, ifindex);  // a full kernel table keeps it in userspace
-    }
+    for (std::uint32_t i = 0; i < n; ++i) fast_publish(fast_changes_[i]);
 }
 
 void SwitchCore::fast_refresh_from_kernel() {
     for (const auto& [key, ifindex] : fast_->published()) {
         const auto seen = fast_->last_seen_ns(key);
-        if (!seen) continue;
-        for (auto& sp : ports_) {
-            if (sp && sp->fast_ifindex == ifindex && sp->bridge->id == key.domain) {
-                sp->bridge->fdb.refresh(key.mac.data(), key.vlan, sp->id, *seen);
-                break;
-            }
+        const SwitchPort* sp = seen ? port_of(key) : nullptr;
+        if (sp && sp->fast_ifindex == ifindex) {
+            sp->bridge->fdb.refresh(key.mac.data(), key.vlan, sp->id, *seen);
         }
     }
 }
 
-// After aging: withdraw what the switch forgot or saw move; on overflow, publish everything.
+// After aging: withdraw what the switch forgot or saw move; after an overflow of the changes
+// noted during rounds (or a newly attached port), publish everything the switch knows.
 void SwitchCore::fast_reconcile() {
     std::vector<fastpath::FdbKey> check;
     for (const auto& [key, ifindex] : fast_->published()) check.push_back(key);
@@ -173,14 +170,7 @@ void SwitchCore::fast_reconcile() {
             });
         }
     }
-    for (std::size_t i = 0; i < check.size();) {
-        const std::size_t n = std::min(fast_changes_.size(), check.size() - i);
-        std::copy(check.begin() + static_cast<std::ptrdiff_t>(i),
-                  check.begin() + static_cast<std::ptrdiff_t>(i + n), fast_changes_.begin());
-        fast_change_count_ = static_cast<std::uint32_t>(n);
-        fast_publish_changes();
-        i += n;
-    }
+    for (const fastpath::FdbKey& key : check) fast_publish(key);
 }
 
 void SwitchCore::fast_fill_info(const SwitchPort& sp, PortInfo& pi) const {

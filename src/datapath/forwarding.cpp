@@ -95,7 +95,7 @@ void SwitchCore::process(SwitchPort& in, PacketBatch& batch) {
             const l2::MacTableCounters& c = br.fdb.counters();
             const std::uint64_t changes = c.learned + c.moved;
             br.fdb.learn(eth + 6, vlan, in.id, now_ns_);
-            if (fast_ && c.learned + c.moved != changes) fast_note_learned(br, src_key);
+            if (fast_ && c.learned + c.moved != changes) fast_note_learned(br, eth + 6, vlan);
             cache.src_key = src_key;
             cache.dst_key = ~0ull;
         }

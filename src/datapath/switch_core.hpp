@@ -116,8 +116,10 @@ class SwitchCore final : public Switch {
     void fast_attach(SwitchPort& sp);
     void fast_update(SwitchPort& sp);
     void fast_detach(SwitchPort& sp);
-    void fast_note_learned(const Bridge& br, std::uint64_t mac_vlan_key);
+    void fast_note_learned(const Bridge& br, const std::uint8_t* mac, std::uint16_t vlan);
     Bridge* bridge_by_id(std::uint32_t id) const;
+    SwitchPort* port_of(const fastpath::FdbKey& key) const;
+    void fast_publish(const fastpath::FdbKey& key);
     void fast_publish_changes();
     void fast_refresh_from_kernel();
     void fast_reconcile();
