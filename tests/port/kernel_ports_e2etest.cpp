@@ -67,17 +67,19 @@ class VethPair : public ::testing::Test {
         }
         return nullptr;
     }
-    void send(Port& port, PacketPool& pool, const std::vector<std::uint8_t>& bytes,
-              const OffloadInfo& offload) {
-        Packet* p = pool.alloc();
-        ASSERT_NE(p, nullptr);
-        std::memcpy(p->data(), bytes.data(), bytes.size());
-        p->length = static_cast<std::uint32_t>(bytes.size());
-        p->offload = offload;
-        PacketBatch batch;
-        batch.push(p);
-        port.tx_burst(batch, pool);
+    // Sends the port's first frame, and checks that it left.
+    void send(Port& port, const std::vector<std::uint8_t>& bytes, const OffloadInfo& offload) {
+        send_more(port, bytes, offload);
         ASSERT_EQ(port.counters().tx_packets, 1u) << "send failed";
+    }
+    // Polls the port until it notices its interface is gone (at most ~0.5 s).
+    void wait_gone(Port& port) {
+        PacketBatch batch;
+        for (int i = 0; i < 100 && !port.gone(); ++i) {
+            port.rx_burst(pool, batch);
+            std::this_thread::sleep_for(5ms);
+        }
+        for (std::uint32_t i = 0; i < batch.count; ++i) pool.free(batch.packets[i]);
     }
     // Sends one more frame (no per-call count check, unlike send()).
     void send_more(Port& port, const std::vector<std::uint8_t>& bytes, const OffloadInfo& offload) {
@@ -131,7 +133,7 @@ TEST_F(VethPair, VnetHeaderCarriesAPartialChecksumAcross) {
     EXPECT_TRUE(pa.value()->caps().tso4);
     EXPECT_FALSE(pa.value()->caps().uso) << "never advertise UDP segmentation (case 8)";
     const testlib::Frame f = tcp(100);
-    send(*pa.value(), pool, f.bytes, testlib::partial_offload(f));
+    send(*pa.value(), f.bytes, testlib::partial_offload(f));
     Packet* got = receive(*pb.value(), pool);
     ASSERT_NE(got, nullptr);
     EXPECT_EQ(std::vector<std::uint8_t>(got->data(), got->data() + got->length), f.bytes);
@@ -148,7 +150,7 @@ TEST_F(VethPair, VnetHeaderCarriesATcpSuperFrameWhole) {
     auto pb = AfPacketPort::open(b, {});
     ASSERT_TRUE(pa && pb);
     const testlib::Frame f = tcp(30000);
-    send(*pa.value(), pool, f.bytes, testlib::gso_offload(f, 1448));
+    send(*pa.value(), f.bytes, testlib::gso_offload(f, 1448));
     Packet* got = receive(*pb.value(), pool);
     ASSERT_NE(got, nullptr);
     EXPECT_EQ(got->length, f.bytes.size());
@@ -172,14 +174,7 @@ TEST_F(VethPair, FramesTheKernelDroppedForAFullSocketQueueAreCounted) {
     pb.value()->refresh_counters();
     const std::uint64_t dropped = pb.value()->counters().dropped(PortDrop::rx_kernel_queue_full);
     EXPECT_GT(dropped, 0u);
-    std::uint64_t received = 0;
-    for (;;) {
-        PacketBatch batch;
-        const std::uint32_t n = pb.value()->rx_burst(pool, batch);
-        if (n == 0) break;
-        received += n;
-        for (std::uint32_t i = 0; i < n; ++i) pool.free(batch.packets[i]);
-    }
+    const std::uint64_t received = drain(*pb.value(), ~std::size_t{0}, [](Packet&, std::size_t) {});
     EXPECT_EQ(received + dropped, 610u) << "every frame is either received or counted";
 }
 
@@ -191,7 +186,7 @@ TEST_F(VethPair, Tpacketv3RingReceivesSmallFramesAndSuperFramesWithMetadata) {
     ASSERT_TRUE(pa && pb) << (pb ? "" : pb.status().message());
     const testlib::Frame small = tcp(100);
     const testlib::Frame super = tcp(60000);
-    send(*pa.value(), pool, small.bytes, testlib::partial_offload(small));
+    send(*pa.value(), small.bytes, testlib::partial_offload(small));
     Packet* p = pool.alloc();
     std::memcpy(p->data(), super.bytes.data(), super.bytes.size());
     p->length = static_cast<std::uint32_t>(super.bytes.size());
@@ -254,7 +249,7 @@ TEST_F(VethPair, Tpacketv2RingReceivesATcpSuperFrameWholeThroughTheCopyPath) {
     ASSERT_TRUE(pa && pb);
     // 30 KB: far more than a 2 KiB slot, so the kernel queues it whole (TP_STATUS_COPY).
     const testlib::Frame f = numbered_tcp(30000, 7);
-    send(*pa.value(), pool, f.bytes, testlib::gso_offload(f, 1448));
+    send(*pa.value(), f.bytes, testlib::gso_offload(f, 1448));
     Packet* got = receive(*pb.value(), pool);
     ASSERT_NE(got, nullptr);
     EXPECT_EQ(got->length, f.bytes.size());
@@ -277,7 +272,7 @@ TEST_F(VethPair, Tpacketv2RingRestoresTheVlanTagOfASuperFrame) {
     spec.payload = testlib::make_payload(20000);
     spec.csum = testlib::CsumFill::seed;
     const testlib::Frame f = testlib::build_frame(spec);
-    send(*pa.value(), pool, f.bytes, testlib::gso_offload(f, 1448));
+    send(*pa.value(), f.bytes, testlib::gso_offload(f, 1448));
     Packet* got = receive(*pb.value(), pool);
     ASSERT_NE(got, nullptr);
     EXPECT_TRUE(std::vector<std::uint8_t>(got->data(), got->data() + got->length) == f.bytes)
@@ -347,11 +342,7 @@ TEST_F(VethPair, DeletedInterfaceMarksATpacketv2RingPortGone) {
     ASSERT_TRUE(pb);
     ASSERT_EQ(sh(fmt::format("ip link del {}", a)), 0);
     a.clear();
-    PacketBatch batch;
-    for (int i = 0; i < 100 && !pb.value()->gone(); ++i) {
-        pb.value()->rx_burst(pool, batch);
-        std::this_thread::sleep_for(5ms);
-    }
+    wait_gone(*pb.value());
     EXPECT_TRUE(pb.value()->gone());
 }
 
@@ -370,7 +361,7 @@ TEST_F(VethPair, VlanTagsTheKernelKeepsOutOfBandAreRestored) {
         spec.csum = testlib::CsumFill::seed;
         const testlib::Frame f = testlib::build_frame(spec);
         pa.value()->counters() = {};
-        send(*pa.value(), pool, f.bytes, testlib::partial_offload(f));
+        send(*pa.value(), f.bytes, testlib::partial_offload(f));
         Packet* got = receive(*pb.value(), pool);
         ASSERT_NE(got, nullptr) << ring;
         EXPECT_EQ(std::vector<std::uint8_t>(got->data(), got->data() + got->length), f.bytes)
@@ -389,7 +380,7 @@ TEST_F(VethPair, LegacyModeLosesTheMetadata) {
     ASSERT_TRUE(pa && pb);
     EXPECT_FALSE(pb.value()->caps().l4_csum);
     const testlib::Frame f = tcp(100);
-    send(*pa.value(), pool, f.bytes, testlib::partial_offload(f));
+    send(*pa.value(), f.bytes, testlib::partial_offload(f));
     Packet* got = receive(*pb.value(), pool);
     ASSERT_NE(got, nullptr);
     EXPECT_EQ(got->offload.csum, CsumState::none) << "no vnet header: nothing known";
@@ -404,11 +395,7 @@ TEST_F(VethPair, DeletedInterfaceMarksThePortGone) {
     ASSERT_TRUE(pb);
     ASSERT_EQ(sh(fmt::format("ip link del {}", a)), 0);
     a.clear();
-    PacketBatch batch;
-    for (int i = 0; i < 100 && !pb.value()->gone(); ++i) {
-        pb.value()->rx_burst(pool, batch);
-        std::this_thread::sleep_for(5ms);
-    }
+    wait_gone(*pb.value());
     EXPECT_TRUE(pb.value()->gone());
     EXPECT_NE(pb.value()->gone_reason().find("recvmmsg"), std::string::npos);
 }
