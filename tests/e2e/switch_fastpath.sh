@@ -3,8 +3,9 @@
 # default offloads exchange a 20 MiB file over TCP, intact, and the frames cross in the kernel
 # (the fast-path counters carry the transfer, userspace sees a handful of frames). A capture
 # pauses the port: every frame then goes through userspace (and into the pcapng) and the
-# fast-path counters stand still; afterwards the port is active again. SIGTERM leaves no tc
-# filter behind. Restarted without the flag, the switch shows no trace of the fast path and
+# fast-path counters stand still; afterwards the port is active again. A MAC moving to another
+# port is followed. SIGTERM leaves no tc filter behind; after SIGKILL the next daemon removes
+# what was left. Restarted without the flag, the switch shows no trace of the fast path and
 # forwards the same traffic in userspace.
 # Usage: switch_fastpath.sh SWITCHYARD_BIN
 source "$(dirname "$0")/switch_lib.sh" "$1"
@@ -185,8 +186,22 @@ for p in "$port_a" "$port_b"; do
     fi
 done
 
+# --- 5b. A daemon killed with SIGKILL cannot detach: its filters stay, and the next daemon
+# (here one without the flag, which would otherwise forward every frame twice) removes them.
+start_daemon --kernel-fastpath
+[ -n "$(tc filter show dev "$port_a" ingress)" ] || fail "no tc filter on $port_a with the fast path"
+stop_daemon KILL
+[ -n "$(tc filter show dev "$port_a" ingress)" ] || fail "the killed daemon's filter is already gone"
+
 # --- 6. Without --kernel-fastpath: no trace of it; the restored ports forward in userspace.
 start_daemon
+for p in "$port_a" "$port_b"; do
+    f=$(tc filter show dev "$p" ingress 2>&1)
+    [ -z "$f" ] || fail "the filter a killed daemon left on $p stays: $f"
+done
+grep -q "removed a kernel fast path filter left by an earlier switchyard process" "$work/daemon.log" ||
+    fail "the daemon did not say it removed a stale filter"
+echo "after SIGKILL: the next daemon removed the stale filters"
 sy show >"$work/show"
 grep -q "kernel fast path" "$work/show" && fail "show mentions the fast path without the flag: $(cat "$work/show")"
 grep -q "fast-path" "$work/show" && fail "show has a per-port fast-path state without the flag"
