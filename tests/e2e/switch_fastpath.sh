@@ -98,6 +98,20 @@ fp_a=$((fp_rx_a + fp_tx_a))
     fail "TCP checksum errors: a $csum_a -> $(csum_errors a), b $csum_b -> $(csum_errors b)"
 echo "fast path ok: 20 MiB intact, no checksum errors"
 
+# --- 3b. tcpdump on a host end still sees what the kernel forwards there (the redirect goes
+# through the egress device's transmit path, where packet taps look).
+tcpdump -i "$port_a" -n -l icmp >"$work/tcpdump.txt" 2>/dev/null &
+td=$!
+sleep 1
+fp_before=$(fp_total "$port_a")
+in_ns a ping -c 5 -i 0.2 -W 2 10.200.9.2 >/dev/null || fail "ping a->b with tcpdump"
+sleep 0.5
+kill $td; wait $td 2>/dev/null || true
+replies=$(grep -c "10.200.9.2 > 10.200.9.1: ICMP echo reply" "$work/tcpdump.txt" || true)
+echo "tcpdump on $port_a: $replies echo replies; fast path a $fp_before -> $(fp_total "$port_a")"
+[ "$(fp_total "$port_a")" -ge $((fp_before + 10)) ] || fail "the pings did not take the fast path"
+[ "$replies" -ge 5 ] || fail "tcpdump on $port_a saw $replies of 5 echo replies the kernel forwarded"
+
 # --- 4. A capture pauses port a: every frame through userspace, fast path counters still.
 "$sy_bin" capture br0 "$port_a" --direction both -w "$work/a.pcapng" 2>"$work/cap.err" &
 cap=$!
