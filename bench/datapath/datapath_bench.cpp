@@ -121,7 +121,7 @@ double baseline_pps(double seconds) {
         for (int i = 0; i < 256; ++i) {
             PacketBatch b;
             n += gen.rx_burst(pool, b);
-            sink.tx_burst(b, pool);
+            sink.tx_burst(b);
         }
     } while (std::chrono::duration<double>(Clock::now() - t0).count() < seconds);
     return double(n) / (thread_cpu_seconds() - cpu0);

@@ -39,10 +39,13 @@ bool vlan_push(Packet& p, std::uint16_t tci) {
 bool vlan_pop(Packet& p) {
     if (!has_vlan_tag(p)) return false;
     const OffloadInfo saved = p.offload;
+    const PacketMeta saved_meta = p.meta;
     std::uint8_t* d = p.data();
     std::memmove(d + kVlanTagLen, d, kMacsLen);
     p.pull_front(kVlanTagLen);
     shift_offload(p.offload, saved, -static_cast<int>(kVlanTagLen));
+    p.meta = saved_meta;
+    if (p.meta.parsed) p.meta.parsed = net::shift_for_vlan_pop(p.meta.hdr);
     return true;
 }
 

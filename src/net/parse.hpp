@@ -81,4 +81,11 @@ struct ParseOptions {
 
 ParsedHeaders parse(std::span<const std::uint8_t> frame, const ParseOptions& options = {});
 
+// The offsets of `h` after a 4-byte tag (tpid, tci) was inserted right after the Ethernet
+// addresses, or the outer tag there removed: what a VLAN push/pop does, without parsing
+// again. False (h unchanged) when shifting cannot describe the result (no room for another
+// tag, no tag to pop, a frame that did not parse): the caller parses again.
+bool shift_for_vlan_push(ParsedHeaders& h, std::uint16_t tpid, std::uint16_t tci);
+bool shift_for_vlan_pop(ParsedHeaders& h);
+
 }  // namespace sy::net

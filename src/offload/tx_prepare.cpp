@@ -123,7 +123,7 @@ TxResult TxPreparer::prepare(Packet& p, std::span<Packet*> out) {
     if (!info.is_partial() && !info.gso.active()) {
         // The common case: parse only when the length needs the L2 header size.
         if (mtu != 0 && p.length > mtu + 14) {
-            const net::ParsedHeaders parsed = net::parse(p.bytes());
+            const net::ParsedHeaders& parsed = ensure_parsed(p);
             if (p.length > mtu + l2_length(parsed)) return drop(TxDropReason::oversize);
         }
         if (info.is_verified()) {
@@ -137,7 +137,7 @@ TxResult TxPreparer::prepare(Packet& p, std::span<Packet*> out) {
         return forward(p, out);
     }
 
-    const net::ParsedHeaders parsed = net::parse(p.bytes());
+    const net::ParsedHeaders& parsed = ensure_parsed(p);
     const OffloadCheck check = check_offload(info, parsed, p.length);
     if (info.gso.active()) {
         if (check == OffloadCheck::csum_start_not_l4) return drop(TxDropReason::bad_gso_metadata);

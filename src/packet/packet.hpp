@@ -1,12 +1,16 @@
 #pragma once
-// A packet: a frame in a buffer the packet does not own (a PacketPool owns it), with
-// headroom so tags and tunnel headers can be pushed without copying, and its offload
-// metadata. Plain data: moving a packet between stages is moving a pointer.
+// A packet: a frame in a buffer the packet does not own (its owner: a PacketPool, or a port
+// with buffers of its own), with headroom so tags and tunnel headers can be pushed without
+// copying, its offload metadata and the parsed header offsets. Plain data: moving a packet
+// between stages is moving a pointer.
 
 #include <cstdint>
 #include <span>
 
+#include "net/parse.hpp"
 #include "packet/offload_info.hpp"
+#include "packet/packet_meta.hpp"
+#include "packet/packet_owner.hpp"
 
 namespace sy {
 
@@ -20,6 +24,9 @@ struct Packet {
     std::uint32_t length = 0;  // frame length in bytes
     OffloadInfo offload;
     PortId in_port = kNoPort;
+    PacketMeta meta;
+    PacketOwner* owner = nullptr;    // where release() returns it
+    std::uintptr_t owner_data = 0;   // the owner's own handle (e.g. a DPDK mbuf)
 
     std::uint8_t* data() { return buffer + offset; }
     const std::uint8_t* data() const { return buffer + offset; }
@@ -39,6 +46,7 @@ struct Packet {
             offload.csum_start = static_cast<std::uint16_t>(offload.csum_start + n);
         if (offload.gso.active())
             offload.gso.hdr_len = static_cast<std::uint16_t>(offload.gso.hdr_len + n);
+        meta.parsed = false;  // whoever pushed knows what it added, and re-describes it
         return true;
     }
     // Remove n bytes from the front (VLAN pop, decapsulation). False if too short.
@@ -61,6 +69,7 @@ struct Packet {
             offload.gso.hdr_len =
                 static_cast<std::uint16_t>(offload.gso.hdr_len >= n ? offload.gso.hdr_len - n : 0);
         }
+        meta.parsed = false;
         return true;
     }
     // Set the frame length; false if it would not fit in the buffer.
@@ -75,7 +84,22 @@ struct Packet {
         length = 0;
         offload = {};
         in_port = kNoPort;
+        meta.parsed = false;
     }
 };
+
+// The packet's header offsets, parsing it the first time they are asked for.
+inline const net::ParsedHeaders& ensure_parsed(Packet& p) {
+    if (!p.meta.parsed) {
+        p.meta.hdr = net::parse(p.bytes());
+        p.meta.parsed = true;
+    }
+    return p.meta.hdr;
+}
+
+// Give the packet back to its owner (a pool, or the port whose buffer it is).
+inline void release(Packet* p) {
+    if (p != nullptr) p->owner->release(p);
+}
 
 }  // namespace sy

@@ -14,6 +14,7 @@ PacketPool::PacketPool(std::uint32_t count, std::uint32_t buffer_size, std::uint
         Packet& p = packets_[i];
         p.buffer = storage_.get() + static_cast<std::size_t>(i) * buffer_size;
         p.buffer_size = buffer_size;
+        p.owner = this;
         // Hand out low indices first: easier to read in a debugger, better locality.
         free_list_[count - 1 - i] = &p;
     }

@@ -19,7 +19,7 @@ inline constexpr std::uint32_t kDefaultHeadroom = 128;
 inline constexpr std::uint32_t kMaxSuperFrame = 65535 + 14 + 2 * 4;
 inline constexpr std::uint32_t kSuperFrameBufferSize = kDefaultHeadroom + kMaxSuperFrame;
 
-class PacketPool {
+class PacketPool final : public PacketOwner {
   public:
     // `buffer_size` includes the headroom. A headroom that does not leave room for a frame
     // (headroom >= buffer_size) becomes 0; see headroom().
@@ -33,6 +33,7 @@ class PacketPool {
     // Return a packet taken from this pool. Foreign pointers and double frees are ignored
     // and counted (bad_frees()), never corrupting the free list.
     void free(Packet* p);
+    void release(Packet* p) override { free(p); }
 
     bool owns(const Packet* p) const;
     std::uint32_t capacity() const { return static_cast<std::uint32_t>(packets_.size()); }

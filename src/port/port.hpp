@@ -58,12 +58,13 @@ class Port {
     // Largest IP datagram the port sends without GSO (0: no limit).
     std::uint32_t mtu() const { return caps_.mtu; }
 
-    // Receive up to the batch's free capacity, with packets taken from `pool`, appended to
-    // `batch`. Returns how many were added. Never blocks.
+    // Receive up to the batch's free capacity, appended to `batch`. Returns how many were
+    // added. Never blocks. Ports that copy frames in take the buffers from `pool` (the poll
+    // thread's); ports with buffers of their own (DPDK mbufs) hand out those, owned by them.
     virtual std::uint32_t rx_burst(PacketPool& pool, PacketBatch& batch) = 0;
-    // Send every packet in `batch`, then return each one to `pool` (sent or dropped, counted)
-    // and clear the batch.
-    virtual void tx_burst(PacketBatch& batch, PacketPool& pool) = 0;
+    // Send every packet in `batch`, then give each one back to its owner (sent or dropped,
+    // counted; see sy::release) and clear the batch. Packets may come from any owner.
+    virtual void tx_burst(PacketBatch& batch) = 0;
     // Readable when rx_burst has something (or the port failed); -1 if the port cannot be
     // waited on and must be polled.
     virtual int poll_fd() const = 0;

@@ -16,6 +16,7 @@ namespace sy::port {
 inline bool insert_vlan_tag(Packet& p, std::uint16_t tpid, std::uint16_t tci) {
     constexpr std::uint32_t kMacs = 12, kTag = 4;
     const OffloadInfo saved = p.offload;
+    const PacketMeta saved_meta = p.meta;
     if (p.length < kMacs || !p.push_front(kTag)) return false;
     std::uint8_t* d = p.data();
     std::memmove(d, d + kTag, kMacs);
@@ -25,6 +26,9 @@ inline bool insert_vlan_tag(Packet& p, std::uint16_t tpid, std::uint16_t tci) {
     p.offload = saved;
     if (p.offload.is_partial() && p.offload.csum_start >= kMacs) p.offload.csum_start += kTag;
     if (p.offload.gso.active() && p.offload.gso.hdr_len >= kMacs) p.offload.gso.hdr_len += kTag;
+    // Parsed offsets move with the bytes (parse once); if they cannot, the next reader parses.
+    p.meta = saved_meta;
+    if (p.meta.parsed) p.meta.parsed = net::shift_for_vlan_push(p.meta.hdr, tpid, tci);
     return true;
 }
 

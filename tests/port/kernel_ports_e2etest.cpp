@@ -90,7 +90,7 @@ class VethPair : public ::testing::Test {
         p->offload = offload;
         PacketBatch batch;
         batch.push(p);
-        port.tx_burst(batch, pool);
+        port.tx_burst(batch);
     }
     // Receives up to `want` frames (until none came for 100 ms), handing each to
     // `check(packet, index)` and freeing it. Returns how many arrived.
@@ -193,7 +193,7 @@ TEST_F(VethPair, Tpacketv3RingReceivesSmallFramesAndSuperFramesWithMetadata) {
     p->offload = testlib::gso_offload(super, 1448);
     PacketBatch out;
     out.push(p);
-    pa.value()->tx_burst(out, pool);
+    pa.value()->tx_burst(out);
     std::vector<Packet*> got;
     for (int i = 0; i < 200 && got.size() < 2; ++i) {
         PacketBatch in;
@@ -437,7 +437,7 @@ TEST(TapPort, ReceivesWhatTheKernelSendsWithItsMetadata) {
     p->offload = testlib::partial_offload(f);
     PacketBatch out;
     out.push(p);
-    kernel_side.value()->tx_burst(out, pool);
+    kernel_side.value()->tx_burst(out);
     Packet* got = nullptr;
     for (int i = 0; i < 200 && !got; ++i) {
         PacketBatch in;

@@ -25,7 +25,7 @@ TEST(MemoryPort, InjectedFramesArriveWithTheirMetadataAndSentOnesCanBeTaken) {
     EXPECT_EQ(batch.packets[0]->length, 60u);
     EXPECT_TRUE(batch.packets[0]->offload.is_partial());
     EXPECT_EQ(batch.packets[0]->offload.csum_start, 34);
-    port.tx_burst(batch, pool);
+    port.tx_burst(batch);
     EXPECT_TRUE(batch.empty());
     EXPECT_EQ(pool.available(), 8u) << "tx_burst returns every packet to the pool";
     auto sent = port.take();
@@ -45,7 +45,7 @@ TEST(MemoryPort, FullRingsAndEmptyPoolAreCounted) {
     PacketBatch batch;
     EXPECT_EQ(port.rx_burst(pool, batch), 1u);
     EXPECT_EQ(port.counters().dropped(PortDrop::rx_no_buffer), 1u);
-    port.tx_burst(batch, pool);
+    port.tx_burst(batch);
 }
 
 TEST(MemoryPort, GeneratorAndSinkNeverRunDry) {
@@ -57,7 +57,7 @@ TEST(MemoryPort, GeneratorAndSinkNeverRunDry) {
     for (int i = 0; i < 10; ++i) {
         PacketBatch b;
         EXPECT_EQ(gen.rx_burst(pool, b), PacketBatch::kCapacity);
-        sink.tx_burst(b, pool);
+        sink.tx_burst(b);
     }
     EXPECT_EQ(sink.counters().tx_packets, 320u);
     EXPECT_FALSE(sink.take().has_value());

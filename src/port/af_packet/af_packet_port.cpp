@@ -254,7 +254,7 @@ std::uint32_t AfPacketPort::rx_burst(PacketPool& pool, PacketBatch& batch) {
     return added;
 }
 
-void AfPacketPort::tx_burst(PacketBatch& batch, PacketPool& pool) {
+void AfPacketPort::tx_burst(PacketBatch& batch) {
     Scratch& s = *scratch_;
     const std::uint32_t n = batch.count;
     if (gone()) {
@@ -302,7 +302,7 @@ void AfPacketPort::tx_burst(PacketBatch& batch, PacketPool& pool) {
             ++done;
         }
     }
-    for (Packet* p : batch) pool.free(p);
+    for (Packet* p : batch) release(p);
     batch.clear();
 }
 

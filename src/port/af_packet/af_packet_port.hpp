@@ -38,7 +38,7 @@ class AfPacketPort final : public Port {
     ~AfPacketPort() override;
 
     std::uint32_t rx_burst(PacketPool& pool, PacketBatch& batch) override;
-    void tx_burst(PacketBatch& batch, PacketPool& pool) override;
+    void tx_burst(PacketBatch& batch) override;
     int poll_fd() const override { return fd_; }
 
     bool vnet_hdr() const { return options_.vnet_hdr; }

@@ -102,12 +102,12 @@ std::uint32_t MemoryPort::rx_burst(PacketPool& pool, PacketBatch& batch) {
     return added;
 }
 
-void MemoryPort::tx_burst(PacketBatch& batch, PacketPool& pool) {
+void MemoryPort::tx_burst(PacketBatch& batch) {
     for (Packet* p : batch) {
         if (sink_) {
             counters_.tx_packets++;
             counters_.tx_bytes += p->length;
-            pool.free(p);
+            release(p);
             continue;
         }
         const std::uint64_t tail = from_switch_.tail.load(std::memory_order_relaxed);
@@ -121,7 +121,7 @@ void MemoryPort::tx_burst(PacketBatch& batch, PacketPool& pool) {
             counters_.tx_packets++;
             counters_.tx_bytes += p->length;
         }
-        pool.free(p);
+        release(p);
     }
     batch.clear();
 }

@@ -40,7 +40,7 @@ class MemoryPort final : public Port {
 
     // --- Port ---
     std::uint32_t rx_burst(PacketPool& pool, PacketBatch& batch) override;
-    void tx_burst(PacketBatch& batch, PacketPool& pool) override;
+    void tx_burst(PacketBatch& batch) override;
     int poll_fd() const override { return event_fd_; }
 
   private:

@@ -113,11 +113,11 @@ std::uint32_t TapPort::rx_burst(PacketPool& pool, PacketBatch& batch) {
     return added;
 }
 
-void TapPort::tx_burst(PacketBatch& batch, PacketPool& pool) {
+void TapPort::tx_burst(PacketBatch& batch) {
     for (Packet* p : batch) {
         if (gone()) {
             counters_.drop(PortDrop::tx_port_gone);
-            pool.free(p);
+            release(p);
             continue;
         }
         VirtioNetHdr hdr;
@@ -144,7 +144,7 @@ void TapPort::tx_burst(PacketBatch& batch, PacketPool& pool) {
                 counters_.drop(PortDrop::tx_error);
             }
         }
-        pool.free(p);
+        release(p);
     }
     batch.clear();
 }

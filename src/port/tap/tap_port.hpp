@@ -22,7 +22,7 @@ class TapPort final : public Port {
     ~TapPort() override;
 
     std::uint32_t rx_burst(PacketPool& pool, PacketBatch& batch) override;
-    void tx_burst(PacketBatch& batch, PacketPool& pool) override;
+    void tx_burst(PacketBatch& batch) override;
     int poll_fd() const override { return fd_; }
 
   private:
