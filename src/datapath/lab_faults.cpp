@@ -1,6 +1,6 @@
 #include "datapath/lab_faults.hpp"
 
-#include "net/parse.hpp"
+#include "packet/packet.hpp"
 #include "offload/csum_complete.hpp"
 
 namespace sy::datapath {
@@ -28,7 +28,7 @@ bool PayloadCorrupter::maybe_corrupt(Packet& p) {
     if (threshold_ == 0) return false;
     if (!always_ && next() >= threshold_) return false;
     if (p.offload.gso.active()) return false;
-    const net::ParsedHeaders parsed = net::parse(p.bytes());
+    const net::ParsedHeaders& parsed = ensure_parsed(p);
     if (!parsed.ok() || parsed.tunnel != net::TunnelKind::none) return false;
     const net::HeaderLayers& l = parsed.outer;
     if (l.is_fragment || (l.ip_proto != net::kIpProtoTcp && l.ip_proto != net::kIpProtoUdp)) {
@@ -54,7 +54,7 @@ bool PayloadCorrupter::maybe_corrupt(Packet& p) {
 bool mark_unsafely(Packet& p, bool port_takes_partial) {
     if (p.offload.csum != CsumState::none) return false;
     if (port_takes_partial && !p.offload.gso.active()) {
-        const net::ParsedHeaders parsed = net::parse(p.bytes());
+        const net::ParsedHeaders& parsed = ensure_parsed(p);
         const net::HeaderLayers& l = parsed.outer;
         const bool tcp = l.ip_proto == net::kIpProtoTcp, udp = l.ip_proto == net::kIpProtoUdp;
         if (parsed.ok() && !l.is_fragment && (tcp || udp) && l.l4 != net::kAbsent) {

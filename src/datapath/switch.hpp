@@ -27,6 +27,10 @@ enum class OffloadMode {
 
 struct PortConfig {
     std::string name;  // port name on the bridge; for af_packet/tap also the interface name
+    // OpenFlow port number on its bridge (flows say output:N, in_port=N); 0 when adding:
+    // the lowest free number. The switch reports the number it gave; the control plane
+    // keeps it so that a restart gives every port the same number again.
+    std::uint32_t ofport = 0;
     PortKind kind = PortKind::af_packet;
     OffloadMode offload = OffloadMode::vnet_hdr;
     std::uint16_t access_vlan = 0;           // 0: untagged port (no VLAN config)

@@ -33,7 +33,7 @@ PortConfig config(const std::string& name) {
 TEST(PollThread, ForwardsAfterIdleSleepAndWhileReconfigured) {
     SwitchOptions o;
     o.log = false;
-    o.busy_poll_us = 10;
+    o.poll.busy_poll_us = 10;
     SwitchCore sw(o);
     ASSERT_TRUE(sw.add_bridge("br0"));
     auto a_io = memory("a");
@@ -65,8 +65,8 @@ class VanishingPort final : public port::Port {
         mark_gone("recvmmsg failed: No such device (test)");
         return 0;
     }
-    void tx_burst(PacketBatch& batch, PacketPool& pool) override {
-        for (Packet* p : batch) pool.free(p);
+    void tx_burst(PacketBatch& batch) override {
+        for (Packet* p : batch) release(p);
         batch.clear();
     }
     int poll_fd() const override { return -1; }

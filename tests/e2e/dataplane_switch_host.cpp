@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
         sy::datapath::SwitchOptions o;
         if (mode == "vnet_hdr_ring") o.af_packet_rx_ring = sy::port::AfPacketRxMode::ring_v3;
         if (mode == "vnet_hdr_ring_v2") o.af_packet_rx_ring = sy::port::AfPacketRxMode::ring_v2;
-        if (busy) o.busy_poll_us = static_cast<std::uint32_t>(std::atoi(busy));
-        if (nice) o.poll_nice = std::atoi(nice);
+        if (busy) o.poll.busy_poll_us = static_cast<std::uint32_t>(std::atoi(busy));
+        if (nice) o.poll.poll_nice = std::atoi(nice);
         sw = std::make_unique<sy::datapath::SwitchCore>(o);
     } else {
         sw = sy::datapath::Switch::create();

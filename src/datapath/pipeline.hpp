@@ -1,0 +1,47 @@
+#pragma once
+// The pipeline a received batch goes through, stage by stage (docs/architecture.md):
+//
+//   ingress   capture (in), runt check, lab faults, checksum check of unvouched packets
+//   classify  the bridge's flow tables: which Program each packet runs (plain NORMAL for a
+//             bridge that has only the default flow, without a lookup)
+//   execute   run the Program: rewrites (through the checksum module), outputs, NORMAL
+//   egress    per output port: prepare (finish/pass/segment), capture (out), queue
+//
+// Each stage records a verdict per packet (verdicts.hpp) and advance() moves the packets and
+// counts the drops, per stage, under named reasons. Headers are parsed at most once per
+// packet (PacketMeta), the first time a stage needs them. Per packet: no allocation, no
+// exception, no lock.
+
+#include "datapath/fast_path_sync.hpp"
+#include "datapath/normal_action.hpp"
+#include "datapath/port_registry.hpp"
+#include "datapath/verdicts.hpp"
+#include "datapath/worker.hpp"
+#include "flow/program.hpp"
+
+namespace sy::datapath {
+
+class Pipeline {
+  public:
+    Pipeline(PortRegistry& registry, FastPathSync& fast)
+        : registry_(registry), normal_(registry, fast) {}
+
+    // Runs a batch received on `in` through every stage. The batch is empty afterwards:
+    // every packet was queued for a port or dropped and counted.
+    void process(Worker& w, SwitchPort& in, PacketBatch& batch);
+
+  private:
+    void ingress(Worker& w, SwitchPort& in, PacketBatch& batch, Verdicts& v);
+    void classify(Worker& w, SwitchPort& in, PacketBatch& batch, const flow::Program** programs);
+    void execute(Worker& w, SwitchPort& in, PacketBatch& batch, const flow::Program** programs,
+                 Verdicts& v);
+    // Runs `prog` on `p`. nullopt: the packet was consumed (sent somewhere); otherwise the
+    // caller still owns it and the reason says why it was not sent.
+    std::optional<DropReason> run_program(Worker& w, SwitchPort& in, Packet* p,
+                                          const flow::Program& prog, NormalBurstCache& cache);
+
+    PortRegistry& registry_;
+    NormalAction normal_;
+};
+
+}  // namespace sy::datapath
