@@ -4,6 +4,7 @@ round). The UDP loss panel shows absolute percentages (the bridge's are usually 
 matplotlib from Debian (python3-matplotlib), Agg backend: no display needed."""
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -42,8 +43,16 @@ def write_png(path, summary, names, baseline, title):
         series = [[v for v in summary[n][m.key]["ratios"] if v is not None] for n in others]
         _strip(ax, series, others)
         ax.axhline(1.0, color="gray", linestyle="--", linewidth=1)
-        lo, hi = ax.get_ylim()  # the line at 1 stays in view even when every dot is far off
-        ax.set_ylim(min(lo, 0.95), max(hi, 1.05))
+        values = [v for s in series for v in s] + [1.0]
+        lo, hi = min(values), max(values)
+        if lo > 0 and hi / lo > 4:  # 0.5x and 20x in one panel: a log scale keeps both legible
+            ax.set_yscale("log")
+            ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+            ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        else:  # the line at 1 stays in view even when every dot is far off
+            lo, hi = ax.get_ylim()
+            ax.set_ylim(min(lo, 0.95), max(hi, 1.05))
         better = "higher" if m.higher_is_better else "lower"
         ax.set_title(f"{m.title} ({better} is better)", fontsize=10)
         ax.set_ylabel(f"ratio to {baseline}, same round", fontsize=8)
