@@ -7,6 +7,7 @@ cleanup)` and `pids()` (the processes whose CPU time is the switch's; empty for 
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -63,6 +64,13 @@ class OvsUserspace:
                 raise NotAvailable(f"{tool} (openvswitch-switch)")
         if not os.path.exists(self.schema):
             raise NotAvailable(self.schema)
+        # The userspace datapath's tap has one fixed name per network namespace: while
+        # another ovs-vswitchd (the system's, someone else's private one) holds it, ours
+        # cannot open its datapath and forwards nothing.
+        others = _pids_named("ovs-vswitchd")
+        if others and system.link_exists("ovs-netdev"):
+            raise NotAvailable(f"another ovs-vswitchd (pid {', '.join(map(str, others))}) "
+                               "holds the ovs-netdev tap")
 
     def start(self, ports, cleanup):
         rundir = tempfile.mkdtemp(prefix="sy-ovs-")
@@ -92,8 +100,9 @@ class OvsUserspace:
                 cleanup.push(f"delete {tap}", system.delete_link, tap)
         vsctl("add-br", self.bridge, "--", "set", "bridge", self.bridge,
               "datapath_type=netdev")
-        for port in ports:
-            vsctl("add-port", self.bridge, port)
+        # One transaction for all ports: one reconfiguration of ovs-vswitchd, not one each.
+        adds = [w for port in ports for w in ("--", "add-port", self.bridge, port)]
+        vsctl(*adds[1:])
 
     @staticmethod
     def _daemon(cleanup, env, rundir, program, args):
@@ -115,7 +124,8 @@ class Switchyard:
     """Our switch: its daemon in the foreground of a background process, configured with the
     CLI. `offload` is every port's add-port --offload value (None: the default);
     `port_options` maps a port to extra add-port arguments (the veth-lesson options);
-    `kernel_fastpath` starts the daemon with --kernel-fastpath."""
+    `kernel_fastpath` starts the daemon with --kernel-fastpath, `daemon_args` with more
+    options (each `--option` must be in `daemon --help`, else the switch is not available)."""
 
     bridge = "br0"
 
@@ -139,11 +149,14 @@ class Switchyard:
         for verb in ("daemon", "add-br", "add-port", "stats"):
             if not switchyard_has_verb(self.binary, verb):
                 raise NotAvailable(f"switchyard {verb}")
-        if self.kernel_fastpath:
+        daemon_options = (["--kernel-fastpath"] if self.kernel_fastpath else []) + [
+            a.partition("=")[0] for a in self.daemon_args if a.startswith("--")]
+        if daemon_options:
             r = subprocess.run([self.binary, "daemon", "--help"], capture_output=True, text=True,
                                timeout=10)
-            if "--kernel-fastpath" not in r.stdout:
-                raise NotAvailable("switchyard daemon --kernel-fastpath")
+            for option in daemon_options:
+                if not re.search(rf"(^|[\s,]){re.escape(option)}($|[\s=])", r.stdout, re.M):
+                    raise NotAvailable(f"switchyard daemon {option}")
         r = subprocess.run([self.binary, "add-port", "--help"], capture_output=True, text=True,
                            timeout=10)
         wanted = ["--offload", self.offload] if self.offload else []
@@ -192,6 +205,19 @@ class Switchyard:
 
     def pids(self):
         return [self._daemon.pid] if self._daemon else []
+
+
+def _pids_named(comm):
+    """The pids of the processes whose command name is `comm`."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/comm") as f:
+                if entry.isdigit() and f.read().strip() == comm:
+                    pids.append(int(entry))
+        except OSError:  # not a process, or gone meanwhile
+            continue
+    return pids
 
 
 def switchyard_has_verb(binary, verb):

@@ -12,6 +12,8 @@ packages=(
   libfmt-dev libcli11-dev nlohmann-json3-dev libpcap-dev libmnl-dev libbpf-dev libdpdk-dev
   # oracles and end-to-end tools
   python3 python3-scapy tshark tcpdump iperf3 iproute2 iputils-ping ethtool curl procps psmisc
+  # the topology benchmark's --plot
+  python3-matplotlib
   openvswitch-switch
 )
 
