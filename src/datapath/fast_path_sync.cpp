@@ -19,7 +19,8 @@ std::string ineligible_reason(const PortConfig& c, const port::Port& io) {
 std::string pause_reason(const SwitchPort& sp) {
     if (sp.capture) return "capture";
     if (sp.config.corrupt_fraction > 0.0 || sp.config.unsafe_mark_verified) return "lab faults";
-    if (!sp.bridge->flows_default) return "the bridge has flows (only plain NORMAL may bypass them)";
+    if (!sp.bridge->flows_default)
+        return "the bridge has flows (only plain NORMAL may bypass them)";
     return {};
 }
 

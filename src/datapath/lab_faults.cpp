@@ -1,7 +1,7 @@
 #include "datapath/lab_faults.hpp"
 
-#include "packet/packet.hpp"
 #include "offload/csum_complete.hpp"
+#include "packet/packet.hpp"
 
 namespace sy::datapath {
 

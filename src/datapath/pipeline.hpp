@@ -30,16 +30,17 @@ class Pipeline {
     // every packet was queued for a port or dropped and counted.
     void process(Worker& w, SwitchPort& in, PacketBatch& batch);
 
+    // Runs `prog` on `p` (received on `in`): the execute stage for one packet. nullopt: the
+    // packet was consumed (queued for ports, possibly as copies); otherwise the caller still
+    // owns it and the reason says why it was not sent. Public for trace and tests.
+    std::optional<DropReason> run_program(Worker& w, SwitchPort& in, Packet* p,
+                                          const flow::Program& prog, NormalBurstCache& cache);
+
   private:
     void ingress(Worker& w, SwitchPort& in, PacketBatch& batch, Verdicts& v);
     void classify(Worker& w, SwitchPort& in, PacketBatch& batch, const flow::Program** programs);
     void execute(Worker& w, SwitchPort& in, PacketBatch& batch, const flow::Program** programs,
                  Verdicts& v);
-    // Runs `prog` on `p`. nullopt: the packet was consumed (sent somewhere); otherwise the
-    // caller still owns it and the reason says why it was not sent.
-    std::optional<DropReason> run_program(Worker& w, SwitchPort& in, Packet* p,
-                                          const flow::Program& prog, NormalBurstCache& cache);
-
     PortRegistry& registry_;
     NormalAction normal_;
 };

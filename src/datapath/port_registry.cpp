@@ -17,7 +17,9 @@ Result<Bridge*> PortRegistry::add_bridge(const std::string& name, std::uint64_t 
     return raw;
 }
 
-void PortRegistry::erase_bridge(const std::string& name) { bridges_.erase(name); }
+void PortRegistry::erase_bridge(const std::string& name) {
+    bridges_.erase(name);
+}
 
 Bridge* PortRegistry::bridge(const std::string& name) const {
     auto it = bridges_.find(name);

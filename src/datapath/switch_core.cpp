@@ -260,7 +260,9 @@ void SwitchCore::set_mac_aging_seconds(std::uint32_t seconds) {
     for (const auto& [name, br] : registry_.all_bridges()) br->fdb.set_aging_ns(aging_ns_);
 }
 
-std::string SwitchCore::kernel_fastpath_state() const { return fast_.state(); }
+std::string SwitchCore::kernel_fastpath_state() const {
+    return fast_.state();
+}
 
 Result<std::vector<FdbEntry>> SwitchCore::fdb(const std::string& bridge) const {
     RoundLock::Control lk(lock_);

@@ -55,7 +55,9 @@ class Worker {
     // Packets still queued are released (and counted as port_down drops).
     void remove_lane(PortId id);
     PortLane* lane(PortId id) { return id < lanes_.size() ? lanes_[id].get() : nullptr; }
-    const PortLane* lane(PortId id) const { return id < lanes_.size() ? lanes_[id].get() : nullptr; }
+    const PortLane* lane(PortId id) const {
+        return id < lanes_.size() ? lanes_[id].get() : nullptr;
+    }
 
     // Ports with packets queued in this round, flushed at its end.
     std::vector<PortId>& dirty() { return dirty_; }

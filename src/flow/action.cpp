@@ -16,9 +16,8 @@ bool Action::operator==(const Action& o) const {
         case ActionType::set_field:
             return field == o.field && value == o.value && mask == o.mask;
         case ActionType::move:
-            return src.field == o.src.field && src.ofs == o.src.ofs &&
-                   src.n_bits == o.src.n_bits && dst.field == o.dst.field &&
-                   dst.ofs == o.dst.ofs && dst.n_bits == o.dst.n_bits;
+            return src.field == o.src.field && src.ofs == o.src.ofs && src.n_bits == o.src.n_bits &&
+                   dst.field == o.dst.field && dst.ofs == o.dst.ofs && dst.n_bits == o.dst.n_bits;
         case ActionType::push_vlan:
             return ethertype == o.ethertype;
         case ActionType::mod_vlan_vid:

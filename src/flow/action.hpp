@@ -35,14 +35,14 @@ struct SubField {
 
 struct Action {
     ActionType type = ActionType::output;
-    OfPort port = 0;                // output, resubmit
-    std::uint8_t table = 0xff;      // resubmit
-    std::uint16_t max_len = 0xffff; // controller (0xffff: the whole packet)
-    std::uint16_t ethertype = 0;    // push_vlan
-    FieldId field = FieldId::reg0;  // set_field
-    FieldValue value = 0;           // set_field; mod_vlan_vid / mod_vlan_pcp
-    FieldValue mask = 0;            // set_field (all ones of the field: a plain set)
-    SubField src, dst;              // move
+    OfPort port = 0;                 // output, resubmit
+    std::uint8_t table = 0xff;       // resubmit
+    std::uint16_t max_len = 0xffff;  // controller (0xffff: the whole packet)
+    std::uint16_t ethertype = 0;     // push_vlan
+    FieldId field = FieldId::reg0;   // set_field
+    FieldValue value = 0;            // set_field; mod_vlan_vid / mod_vlan_pcp
+    FieldValue mask = 0;             // set_field (all ones of the field: a plain set)
+    SubField src, dst;               // move
 
     bool operator==(const Action& o) const;
 };

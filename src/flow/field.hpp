@@ -23,7 +23,14 @@ using FieldValue = unsigned __int128;
 enum class FieldId : std::uint8_t {
     in_port,
     metadata,
-    reg0, reg1, reg2, reg3, reg4, reg5, reg6, reg7,
+    reg0,
+    reg1,
+    reg2,
+    reg3,
+    reg4,
+    reg5,
+    reg6,
+    reg7,
     tun_id,
     tun_src,
     tun_dst,
@@ -50,15 +57,22 @@ enum class FieldId : std::uint8_t {
     nw_frag,
     tp_src,  // TCP/UDP/SCTP source port
     tp_dst,
-    tcp_src, tcp_dst,  // tp_src/tp_dst with TCP as the prerequisite
-    udp_src, udp_dst,
-    sctp_src, sctp_dst,
+    tcp_src,
+    tcp_dst,  // tp_src/tp_dst with TCP as the prerequisite
+    udp_src,
+    udp_dst,
+    sctp_src,
+    sctp_dst,
     tcp_flags,
-    icmp_type, icmp_code,      // ICMPv4: tp_src/tp_dst storage
-    icmpv6_type, icmpv6_code,  // ICMPv6: the same storage
-    arp_op,                    // nw_proto storage
-    arp_spa, arp_tpa,          // nw_src/nw_dst storage
-    arp_sha, arp_tha,
+    icmp_type,
+    icmp_code,  // ICMPv4: tp_src/tp_dst storage
+    icmpv6_type,
+    icmpv6_code,  // ICMPv6: the same storage
+    arp_op,       // nw_proto storage
+    arp_spa,
+    arp_tpa,  // nw_src/nw_dst storage
+    arp_sha,
+    arp_tha,
     count_
 };
 inline constexpr std::size_t kFieldCount = static_cast<std::size_t>(FieldId::count_);
@@ -73,12 +87,12 @@ enum class Prereq : std::uint8_t {
     arp,            // dl_type=0x0806
     ipv4_or_arp,    // nw_src/nw_dst: IPv4 addresses or ARP SPA/TPA
     ip_any_or_arp,  // nw_proto: the IP protocol, or the ARP opcode
-    l4_ports,   // ip_any and nw_proto tcp, udp or sctp
-    tcp,        // ip_any and nw_proto=6
-    udp,        // ip_any and nw_proto=17
-    sctp,       // ip_any and nw_proto=132
-    icmpv4,     // ipv4 and nw_proto=1
-    icmpv6,     // ipv6 and nw_proto=58
+    l4_ports,       // ip_any and nw_proto tcp, udp or sctp
+    tcp,            // ip_any and nw_proto=6
+    udp,            // ip_any and nw_proto=17
+    sctp,           // ip_any and nw_proto=132
+    icmpv4,         // ipv4 and nw_proto=1
+    icmpv6,         // ipv6 and nw_proto=58
 };
 
 // How a value is written and read in ovs-ofctl syntax.
@@ -95,19 +109,19 @@ enum class FieldFormat : std::uint8_t {
 
 struct FieldInfo {
     FieldId id;
-    std::string_view name;        // the ovs-fields(7) name printed by dump-flows
-    std::string_view alias;       // another accepted name ("" if none), e.g. "ip_proto"
-    std::uint8_t n_bits;          // width of the field's value
-    std::uint16_t storage;        // byte offset of its storage in FlowKey
-    std::uint8_t storage_bytes;   // size of that storage (1, 2, 4, 6, 8 or 16)
-    std::uint8_t shift;           // the field is bits [shift, shift + n_bits) of the storage
-    bool in_place;                // its value keeps those bits in place (nw_tos = tos & 0xfc)
-                                  //  instead of shifted down (ip_dscp = tos >> 2)
+    std::string_view name;       // the ovs-fields(7) name printed by dump-flows
+    std::string_view alias;      // another accepted name ("" if none), e.g. "ip_proto"
+    std::uint8_t n_bits;         // width of the field's value
+    std::uint16_t storage;       // byte offset of its storage in FlowKey
+    std::uint8_t storage_bytes;  // size of that storage (1, 2, 4, 6, 8 or 16)
+    std::uint8_t shift;          // the field is bits [shift, shift + n_bits) of the storage
+    bool in_place;               // its value keeps those bits in place (nw_tos = tos & 0xfc)
+                                 //  instead of shifted down (ip_dscp = tos >> 2)
     Prereq prereq;
-    bool maskable;                // arbitrary bit masks allowed in a match
-    bool writable;                // a set_field / load / move destination
-    bool packet_field;            // writing it changes the packet (its bytes, or the tunnel
-                                  //  metadata it leaves with); registers and metadata don't
+    bool maskable;      // arbitrary bit masks allowed in a match
+    bool writable;      // a set_field / load / move destination
+    bool packet_field;  // writing it changes the packet (its bytes, or the tunnel
+                        //  metadata it leaves with); registers and metadata don't
     FieldFormat format;
 };
 

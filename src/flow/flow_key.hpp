@@ -78,7 +78,8 @@ inline FlowMask exact_mask() {
 // key & mask, word by word.
 inline FlowKey masked(const FlowKey& key, const FlowMask& mask) {
     FlowKey out;
-    for (std::size_t i = 0; i < FlowKey::kWords; ++i) out.words()[i] = key.words()[i] & mask.words()[i];
+    for (std::size_t i = 0; i < FlowKey::kWords; ++i)
+        out.words()[i] = key.words()[i] & mask.words()[i];
     return out;
 }
 

@@ -10,33 +10,33 @@
 
 namespace sy::flow {
 
-inline constexpr int kNumTables = 255;          // tables 0..254
-inline constexpr std::uint8_t kAllTables = 0xff; // table=all in modify/delete/dump
+inline constexpr int kNumTables = 255;                     // tables 0..254
+inline constexpr std::uint8_t kAllTables = 0xff;           // table=all in modify/delete/dump
 inline constexpr std::uint16_t kDefaultPriority = 0x8000;  // ovs-ofctl's default (32768)
 
 enum class FlowModCommand : std::uint8_t { add, modify, modify_strict, del, del_strict };
 
 // OFPFF_* flags (OpenFlow 1.3 values).
 enum FlowFlags : std::uint16_t {
-    kSendFlowRem = 1 << 0,  // send FLOW_REMOVED when it expires or is deleted
-    kCheckOverlap = 1 << 1, // refuse an add that overlaps a flow of the same priority
-    kResetCounts = 1 << 2,  // modify resets counters
+    kSendFlowRem = 1 << 0,   // send FLOW_REMOVED when it expires or is deleted
+    kCheckOverlap = 1 << 1,  // refuse an add that overlaps a flow of the same priority
+    kResetCounts = 1 << 2,   // modify resets counters
     kNoPktCounts = 1 << 3,
     kNoBytCounts = 1 << 4,
 };
 
 struct FlowMod {
     FlowModCommand command = FlowModCommand::add;
-    std::uint8_t table = 0;        // kAllTables allowed for modify/delete
+    std::uint8_t table = 0;  // kAllTables allowed for modify/delete
     Match match;
     std::uint16_t priority = kDefaultPriority;
-    std::uint64_t cookie = 0;      // add: the new flow's cookie; modify/delete: filter value
-    std::uint64_t cookie_mask = 0; // modify/delete: only flows with (cookie & mask) equal
+    std::uint64_t cookie = 0;        // add: the new flow's cookie; modify/delete: filter value
+    std::uint64_t cookie_mask = 0;   // modify/delete: only flows with (cookie & mask) equal
     std::uint16_t idle_timeout = 0;  // seconds; 0: none
     std::uint16_t hard_timeout = 0;
-    std::uint16_t flags = 0;         // FlowFlags
-    Instructions instructions;       // add/modify
-    OfPort out_port = kOfpAny;       // delete: only flows that output to this port
+    std::uint16_t flags = 0;    // FlowFlags
+    Instructions instructions;  // add/modify
+    OfPort out_port = kOfpAny;  // delete: only flows that output to this port
 };
 
 enum class RemovedReason : std::uint8_t { idle_timeout, hard_timeout, del, group_delete };

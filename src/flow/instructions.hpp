@@ -19,11 +19,11 @@ struct WriteMetadata {
 };
 
 struct Instructions {
-    ActionList apply;              // executed now, in order
-    bool clear_actions = false;    // empty the packet's action set
+    ActionList apply;                         // executed now, in order
+    bool clear_actions = false;               // empty the packet's action set
     std::optional<ActionList> write_actions;  // merged into the action set (one per type)
     std::optional<WriteMetadata> write_metadata;
-    std::optional<std::uint8_t> goto_table;   // must be greater than the flow's own table
+    std::optional<std::uint8_t> goto_table;  // must be greater than the flow's own table
 
     bool operator==(const Instructions&) const = default;
     // The ports this flow can output to directly (for del-flows out_port=).

@@ -9,8 +9,8 @@
 namespace sy::flow {
 
 struct Match {
-    FlowKey key;   // always key & mask
-    FlowMask mask; // zero: wildcarded
+    FlowKey key;    // always key & mask
+    FlowMask mask;  // zero: wildcarded
 
     // Adds `field == value` under `mask` (the field's width; all ones for an exact match).
     // A field already matched is replaced.

@@ -11,8 +11,8 @@ struct Reserved {
     std::string_view name;
 };
 constexpr Reserved kReserved[] = {
-    {kOfpInPort, "IN_PORT"}, {kOfpTable, "TABLE"},           {kOfpNormal, "NORMAL"},
-    {kOfpFlood, "FLOOD"},    {kOfpAll, "ALL"},               {kOfpController, "CONTROLLER"},
+    {kOfpInPort, "IN_PORT"}, {kOfpTable, "TABLE"}, {kOfpNormal, "NORMAL"},
+    {kOfpFlood, "FLOOD"},    {kOfpAll, "ALL"},     {kOfpController, "CONTROLLER"},
     {kOfpLocal, "LOCAL"},    {kOfpAny, "ANY"},
 };
 

@@ -39,12 +39,12 @@ enum class OpType : std::uint8_t {
 
 // Why a packet that no op sent anywhere was dropped (named counters, trace).
 enum class ProgramDrop : std::uint8_t {
-    none,              // it was sent somewhere
-    no_match,          // table miss in `table` (OpenFlow 1.3: drop)
-    actions_drop,      // the flows said so (actions=drop, or no output)
-    ttl_expired,       // dec_ttl on TTL 0 or 1
+    none,          // it was sent somewhere
+    no_match,      // table miss in `table` (OpenFlow 1.3: drop)
+    actions_drop,  // the flows said so (actions=drop, or no output)
+    ttl_expired,   // dec_ttl on TTL 0 or 1
     too_many_resubmits,
-    too_many_ops,      // the walk produced more than kMaxOps operations
+    too_many_ops,  // the walk produced more than kMaxOps operations
     count_
 };
 const char* to_string(ProgramDrop reason);
@@ -57,10 +57,10 @@ struct Op {
     FieldId field = FieldId::reg0;  // set_field
     std::uint8_t table = 0;         // controller: the table the packet-in comes from
     PacketInReason reason = PacketInReason::action;
-    OfPort port = 0;                // output
-    std::uint16_t arg = 0;          // push_vlan: ethertype; controller: max_len
-    std::uint64_t cookie = 0;       // controller: the cookie of the flow that sent it
-    FieldValue value = 0;           // set_field, push_vlan
+    OfPort port = 0;           // output
+    std::uint16_t arg = 0;     // push_vlan: ethertype; controller: max_len
+    std::uint64_t cookie = 0;  // controller: the cookie of the flow that sent it
+    FieldValue value = 0;      // set_field, push_vlan
 };
 
 struct Program {

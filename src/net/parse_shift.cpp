@@ -9,7 +9,8 @@ constexpr std::uint32_t kTagAt = 12;  // right after the destination and source 
 constexpr std::uint32_t kTagLen = 4;
 
 void shift(std::uint32_t& off, int delta) {
-    if (off != kAbsent && off >= kTagAt) off = static_cast<std::uint32_t>(static_cast<int>(off) + delta);
+    if (off != kAbsent && off >= kTagAt)
+        off = static_cast<std::uint32_t>(static_cast<int>(off) + delta);
 }
 
 void shift_layers(HeaderLayers& l, int delta) {

@@ -25,8 +25,8 @@ struct Packet {
     OffloadInfo offload;
     PortId in_port = kNoPort;
     PacketMeta meta;
-    PacketOwner* owner = nullptr;    // where release() returns it
-    std::uintptr_t owner_data = 0;   // the owner's own handle (e.g. a DPDK mbuf)
+    PacketOwner* owner = nullptr;   // where release() returns it
+    std::uintptr_t owner_data = 0;  // the owner's own handle (e.g. a DPDK mbuf)
 
     std::uint8_t* data() { return buffer + offset; }
     const std::uint8_t* data() const { return buffer + offset; }
