@@ -27,6 +27,7 @@ Packet* clone_packet(Worker& w, const Packet& p) {
     c->offload = p.offload;
     c->in_port = p.in_port;
     c->meta = p.meta;
+    c->tunnel = p.tunnel;
     return c;
 }
 

@@ -11,6 +11,7 @@
 #include "packet/offload_info.hpp"
 #include "packet/packet_meta.hpp"
 #include "packet/packet_owner.hpp"
+#include "packet/tunnel_meta.hpp"
 
 namespace sy {
 
@@ -25,6 +26,7 @@ struct Packet {
     OffloadInfo offload;
     PortId in_port = kNoPort;
     PacketMeta meta;
+    TunnelMeta tunnel;
     PacketOwner* owner = nullptr;   // where release() returns it
     std::uintptr_t owner_data = 0;  // the owner's own handle (e.g. a DPDK mbuf)
 
@@ -85,6 +87,7 @@ struct Packet {
         offload = {};
         in_port = kNoPort;
         meta.parsed = false;
+        tunnel = {};
     }
 };
 
