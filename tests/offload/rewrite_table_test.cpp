@@ -2,7 +2,7 @@
 // offload/rewrite_checksums.hpp): for each checksum state of the outer L4 header, what a
 // pseudo-header change (an address), an L4-segment change (a port, an ICMP type/code) and an
 // uncovered change (TTL, Ethernet, flow label) do to the field and to the state. Test names
-// are Row_<row>_<what>; case numbers from CHECKSUM-CASES where one applies.
+// are Row_<row>_<what>, with the case number where one applies (as in the rest of tests/offload).
 
 #include <gtest/gtest.h>
 
