@@ -1,7 +1,7 @@
 #pragma once
 // Checksum-aware set-field rewrites on the outer headers of a parsed packet: one function per
-// field a flow action can set (DESIGN.md rule 2; docs/checksum-contract.md, "Rewrites", has
-// the full table and offload/rewrite_checksums.hpp implements it).
+// field a flow action can set (docs/checksum-contract.md, "Rewrites", has the full table;
+// offload/rewrite_checksums.hpp implements it).
 //
 // Every function keeps every checksum consistent with the bytes, whatever the state:
 //  - IPv4 header checksum: always updated incrementally (RFC 1624 eqn. 3), so a right one

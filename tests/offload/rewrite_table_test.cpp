@@ -285,6 +285,34 @@ TEST_F(RewriteFixture, Ipv6DestinationBehindARoutingHeaderIsNotInThePseudoHeader
     }
 }
 
+// ------------------------------------------------------------------ tunnels (case 30)
+
+// Rewrites act on the outer headers. A VXLAN frame whose inner TCP checksum is partial: the
+// outer UDP checksum is a full one (row internet), the inner seed is the inner headers'
+// business and stays; an outer UDP checksum of 0 stays 0 through SNAT of the outer header.
+TEST_F(RewriteFixture, Tunnel_OuterRewriteLeavesTheInnerPartialAlone_C30) {
+    Frame inner = build_frame({.l4 = kTcp, .payload = make_payload(60), .csum = CsumFill::seed});
+    for (bool outer_zero : {false, true}) {
+        std::uint32_t shift = 0;
+        Frame outer = build_vxlan({.ip4_src = {192, 0, 2, 1}}, inner, shift);
+        if (outer_zero) write_l4_checksum(outer, 0);
+        OffloadInfo o;
+        o.csum = CsumState::partial;
+        o.csum_start = static_cast<std::uint16_t>(shift + inner.l4);
+        o.csum_offset = 16;
+        load(outer, o);
+        ASSERT_EQ(parsed.tunnel, net::TunnelKind::vxlan);
+        ASSERT_EQ(set_ipv4_src(*p, parsed, 0xC6336401), RewriteStatus::ok);
+        ASSERT_EQ(set_l4_src_port(*p, parsed, 61000), RewriteStatus::ok);  // outer UDP
+        const Frame out = now();
+        EXPECT_EQ(stored_l4_checksum(out), outer_zero ? 0u : ref_l4_checksum(out));
+        EXPECT_TRUE(ref_ipv4_header_ok(out));
+        EXPECT_EQ(rd16(out.bytes, shift + inner.csum_field), ref_seed(inner)) << "inner seed";
+        EXPECT_EQ(state(), CsumState::partial);
+        EXPECT_EQ(p->offload.csum_start, shift + inner.l4);
+    }
+}
+
 // ------------------------------------------------------------------ super-frames
 
 // A TSO/USO super-frame: rewriting the template is enough, every segment comes out right.
