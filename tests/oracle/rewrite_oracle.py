@@ -327,12 +327,12 @@ def gen_frag(rng):
 def gen_gso(rng):
     v = rng.choice((4, 6))
     proto = "tcp" if rng.random() < 0.7 else "udp"
-    hdr, _ = ip_header(rng, v, allow_rh=False)  # (gso_segment's seed ignores routing headers)
+    hdr, rh_final = ip_header(rng, v)
     mss = rng.randrange(64, 1400)
     n = rng.randrange(1, 6)
     payload = bytes(rng.getrandbits(8) for _ in range(rng.randrange(1, n * mss + 1)))
     frame = raw(l2(rng) / hdr / l4_layers(rng, proto, payload))
-    spec = Spec(kind="gso", v=v, proto=proto)
+    spec = Spec(kind="gso", v=v, proto=proto, rh_final=rh_final)
     state = pick_state(rng, spec)
     frame, info = set_state(rng, frame, spec, state)
     if state == "verified":
@@ -673,6 +673,8 @@ def check_case(case, reply, problems):
         event("IPv6 dst rewrite behind a routing header")
     if spec.frag_later:
         event("later fragment")
+    if spec.kind == "gso" and spec.rh_final:
+        event("super-frame behind a routing header")
     if spec.proto == "sctp" and covered and in_state == "none":
         event("SCTP CRC32c updated in place")
     for st in model.statuses:
