@@ -63,11 +63,12 @@ bool locate(ConstFrame f, const HeaderLayers& h, Segment& s) {
     return true;
 }
 
-// Destination for the IPv6 pseudo-header: the final one named by a routing header that
-// still has segments left (RFC 8200 section 8.1), else the header's own. Type 4 (SRH,
-// RFC 8754) lists segments in reverse, so its final destination is entry 0.
-const std::uint8_t* ipv6_pseudo_destination(ConstFrame f, std::uint32_t l3, std::uint32_t l4) {
-    const std::uint8_t* dst = &f[l3 + ipv6::kDstOffset];
+// Offset of the destination for the IPv6 pseudo-header: the final one named by a routing
+// header that still has segments left (RFC 8200 section 8.1), else the header's own. Type 4
+// (SRH, RFC 8754) lists segments in reverse, so its final destination is entry 0. Walks the
+// extension headers in front of `l4` (kAbsent: all of them).
+std::uint32_t pseudo_destination_offset(ConstFrame f, std::uint32_t l3, std::uint32_t l4) {
+    std::uint32_t dst = l3 + ipv6::kDstOffset;
     std::uint8_t next = ipv6::next_header(&f[l3]);
     std::uint32_t cur = l3 + ipv6::kHeaderLen;
     while (ipv6::is_extension_header(next) && cur < l4 && has(f, cur, ipv6::kMinExtHeaderLen)) {
@@ -78,7 +79,7 @@ const std::uint8_t* ipv6_pseudo_destination(ConstFrame f, std::uint32_t l3, std:
             const std::uint8_t segments_left = f[cur + 3];
             const std::uint32_t count = (len - 8) / ipv6::kAddrLen;
             if (segments_left != 0 && count != 0) {
-                dst = &f[cur + 8 + (type == 4 ? 0 : (count - 1) * ipv6::kAddrLen)];
+                dst = cur + 8 + (type == 4 ? 0 : (count - 1) * ipv6::kAddrLen);
             }
         }
         next = f[cur];
@@ -94,7 +95,7 @@ std::uint32_t pseudo_sum(ConstFrame f, const Segment& s) {
     // header, so assemble the two addresses next to each other.
     std::uint8_t addrs[8 + 32] = {};
     const std::uint8_t* src = &f[s.l3 + ipv6::kSrcOffset];
-    const std::uint8_t* dst = ipv6_pseudo_destination(f, s.l3, s.l4);
+    const std::uint8_t* dst = &f[pseudo_destination_offset(f, s.l3, s.l4)];
     for (int i = 0; i < 16; ++i) {
         addrs[8 + i] = src[i];
         addrs[24 + i] = dst[i];
@@ -179,6 +180,12 @@ std::uint32_t l4_pseudo_sum(std::span<const std::uint8_t> frame, const HeaderLay
     Segment s;
     if (!locate(frame, layers, s) || s.later_fragment) return 0;
     return pseudo_sum(frame, s);
+}
+
+std::uint32_t ipv6_pseudo_destination_offset(std::span<const std::uint8_t> frame,
+                                             const HeaderLayers& layers) {
+    if (layers.l3_kind != L3Kind::ipv6 || !has(frame, layers.l3, ipv6::kHeaderLen)) return kAbsent;
+    return pseudo_destination_offset(frame, layers.l3, layers.l4);
 }
 
 bool write_l4_checksum(std::span<std::uint8_t> frame, const HeaderLayers& layers) {

@@ -39,6 +39,13 @@ L4CsumCheck check_l4_checksum(std::span<const std::uint8_t> frame, const HeaderL
 // only the IP header in the frame, not the payload. 0 when not applicable.
 std::uint32_t l4_pseudo_sum(std::span<const std::uint8_t> frame, const HeaderLayers& layers);
 
+// Offset in `frame` of the destination address the IPv6 pseudo-header of `layers` uses: the
+// final destination of a routing header with segments left, else the IPv6 header's own
+// (ipv6 dst offset). kAbsent when `layers` is not IPv6. When the two differ, rewriting the
+// header's destination changes no L4 checksum.
+std::uint32_t ipv6_pseudo_destination_offset(std::span<const std::uint8_t> frame,
+                                             const HeaderLayers& layers);
+
 // Offset of the checksum field inside the L4 header of protocol `ip_proto` (what virtio's
 // csum_offset holds): TCP 16, UDP 6, ICMP/ICMPv6 2; kAbsent for anything else.
 std::uint32_t l4_checksum_field_offset(std::uint8_t ip_proto);

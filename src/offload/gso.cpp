@@ -93,7 +93,7 @@ void finish_segment(Packet& s, const SegmentPlan& plan, std::uint32_t i, std::ui
         store_be16(l4 + 4, static_cast<std::uint16_t>(l4_len));
     }
 
-    const std::uint32_t pseudo = pseudo_sum(f, l, l4_len);
+    const std::uint32_t pseudo = pseudo_sum(s.bytes(), l, l4_len);
     if (plan.leave_partial) {
         store_be16(l4 + csum_at, net::partial_seed(pseudo));
         s.offload.csum = CsumState::partial;

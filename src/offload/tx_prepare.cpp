@@ -188,10 +188,12 @@ TxResult TxPreparer::prepare_gso(Packet& p, const net::ParsedHeaders& parsed,
 
     if (p.offload.is_verified()) {
         // GRO'd on receive (DATA_VALID): the payload was checked, so the segments' checksums
-        // may be computed afresh. Pose it as the partial super-frame a local stack sends.
+        // may be computed afresh. Pose it as the partial super-frame a local stack sends,
+        // seed included: the one-segment path below completes the field as it stands.
         p.offload.csum = CsumState::partial;
         p.offload.csum_start = static_cast<std::uint16_t>(l.l4);
         p.offload.csum_offset = static_cast<std::uint16_t>(tcp ? 16 : 6);
+        reseed(p, l);
     }
     const bool port_takes = caps_.l4_csum && ((gso.type == GsoType::tcpv4 && caps_.tso4) ||
                                               (gso.type == GsoType::tcpv6 && caps_.tso6) ||

@@ -4,7 +4,9 @@
 
 #include <vector>
 
+#include "net/l4_checksum.hpp"
 #include "net/parse.hpp"
+#include "offload/csum_complete.hpp"
 #include "testlib/packet_util.hpp"
 
 namespace sy::offload {
@@ -99,6 +101,35 @@ TEST_F(GsoFixture, F34_Tcpv6WithVlanAndOptionsUnevenTail) {
     const GsoResult r = segment(f, 1388);  // seq wraps around 2^32
     expect_valid_segments(f, 1388, r);
     free_out(r.count);
+}
+
+// An IPv6 super-frame with a routing header (segments left): every segment's checksum uses
+// the final destination, as the receiver computes it (RFC 8200 section 8.1).
+TEST_F(GsoFixture, Ipv6RoutingHeaderFinalDestination) {
+    for (bool partial : {false, true}) {
+        Frame f = build_frame({.ip_version = 6, .payload = make_payload(3000)});
+        std::vector<std::uint8_t> rh(24, 0);  // type 0, one address, 1 segment left
+        rh[0] = kTcp;
+        rh[1] = 2;
+        rh[3] = 1;
+        rh[8] = 0xfd;
+        rh[23] = 0x77;
+        f.bytes.insert(f.bytes.begin() + f.l3 + 40, rh.begin(), rh.end());
+        f.bytes[f.l3 + 6] = 43;
+        wr16(f.bytes, f.l3 + 4, static_cast<std::uint16_t>(rd16(f.bytes, f.l3 + 4) + 24));
+        f.l4 += 24, f.payload += 24, f.l3_end += 24, f.csum_field += 24;
+        const GsoResult r = segment(f, 1000, {.leave_partial = partial});
+        ASSERT_EQ(r.status, GsoStatus::ok);
+        ASSERT_EQ(r.count, 3u);
+        for (std::uint32_t i = 0; i < r.count; ++i) {
+            Packet& s = *out[i];
+            const net::ParsedHeaders sp = net::parse(s.bytes());
+            if (partial) complete_partial(s, sp);
+            EXPECT_EQ(net::check_l4_checksum(s.bytes(), sp.outer).verdict, net::L4CsumVerdict::good)
+                << "segment " << i;
+        }
+        free_out(r.count);
+    }
 }
 
 TEST_F(GsoFixture, IpIdWrapsAndExactMultiple) {

@@ -1,7 +1,8 @@
 // Property (rapidcheck): any sequence of checksum-aware rewrites on any TCP/UDP frame leaves
 // every checksum what a full recomputation gives -- for good packets; exactly as wrong for bad
 // ones; the recomputed seed for partial ones (and completing it then gives the right checksum);
-// and a zero UDP checksum stays zero. The IPv4 header checksum is always right.
+// and a zero UDP checksum stays zero. A verified packet stays verified and right, or became
+// partial with the right seed. The IPv4 header checksum is always right.
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -24,7 +25,8 @@ std::uint16_t ones_diff(std::uint16_t a, std::uint16_t b) {
 }
 
 struct Op {
-    int kind;  // 0 src addr, 1 dst addr, 2 src port, 3 dst port, 4 ttl, 5 dscp, 6 ecn
+    int kind;  // 0 src addr, 1 dst addr, 2 src port, 3 dst port, 4 ttl, 5 dscp, 6 ecn,
+               // 7 set ttl, 8 tos, 9 eth src, 10 flow label
     std::uint32_t value;
     std::array<std::uint8_t, 16> addr6;
 };
@@ -49,8 +51,20 @@ void apply(Packet& p, const net::ParsedHeaders& parsed, const Op& op, int v) {
         case 5:
             set_dscp(p, parsed, static_cast<std::uint8_t>(op.value & 63));
             break;
-        default:
+        case 6:
             set_ecn(p, parsed, static_cast<std::uint8_t>(op.value & 3));
+            break;
+        case 7:
+            set_ttl(p, parsed, static_cast<std::uint8_t>(op.value));
+            break;
+        case 8:
+            set_tos(p, parsed, static_cast<std::uint8_t>(op.value));
+            break;
+        case 9:
+            set_eth_src(p, parsed, op.addr6.data());
+            break;
+        default:
+            set_ipv6_flow_label(p, parsed, op.value & 0xFFFFF);
             break;
     }
 }
@@ -58,14 +72,14 @@ void apply(Packet& p, const net::ParsedHeaders& parsed, const Op& op, int v) {
 RC_GTEST_PROP(RewriteProperties, IncrementalEqualsRecomputationInEveryState, ()) {
     const int v = *rc::gen::element(4, 6);
     const std::uint8_t proto = *rc::gen::element(kTcp, kUdp);
-    const int start = *rc::gen::inRange(0, 4);  // 0 good, 1 bad, 2 partial, 3 UDP zero
+    const int start = *rc::gen::inRange(0, 5);  // 0 good, 1 bad, 2 partial, 3 UDP zero, 4 verified
     const auto payload = *rc::gen::container<std::vector<std::uint8_t>>(
         *rc::gen::inRange<std::size_t>(0, 400), rc::gen::arbitrary<std::uint8_t>());
     const std::size_t vlans = *rc::gen::inRange<std::size_t>(0, 3);
     const int n_ops = *rc::gen::inRange(1, 12);
     std::vector<Op> ops;
     for (int i = 0; i < n_ops; ++i) {
-        Op op{*rc::gen::inRange(0, 7), *rc::gen::arbitrary<std::uint32_t>(), {}};
+        Op op{*rc::gen::inRange(0, 11), *rc::gen::arbitrary<std::uint32_t>(), {}};
         for (auto& b : op.addr6) b = *rc::gen::arbitrary<std::uint8_t>();
         ops.push_back(op);
     }
@@ -78,7 +92,9 @@ RC_GTEST_PROP(RewriteProperties, IncrementalEqualsRecomputationInEveryState, ())
                              : CsumFill::correct;
     const Frame f = build_frame(spec);
     PacketPool pool(1, 2048);
-    Packet* p = load_packet(pool, f, start == 2 ? partial_offload(f) : OffloadInfo{});
+    OffloadInfo offload = start == 2 ? partial_offload(f) : OffloadInfo{};
+    if (start == 4) offload.csum = CsumState::verified;
+    Packet* p = load_packet(pool, f, offload);
     const net::ParsedHeaders parsed = net::parse(p->bytes());
     RC_ASSERT(parsed.ok());
     const std::uint16_t badness_before =
@@ -91,11 +107,15 @@ RC_GTEST_PROP(RewriteProperties, IncrementalEqualsRecomputationInEveryState, ())
     const auto stored = static_cast<std::uint16_t>(stored_l4_checksum(after));
     if (udp_zero) {
         RC_ASSERT(stored == 0);
-    } else if (start == 2) {
+    } else if (start == 4 && p->offload.csum == CsumState::verified) {
+        RC_ASSERT(l4_checksum_ok(after));
+    } else if (start == 2 || start == 4) {
+        RC_ASSERT(p->offload.csum == CsumState::partial);
         RC_ASSERT(stored == ref_seed(after));
         RC_ASSERT(complete_partial(*p, parsed) == CompleteStatus::ok);
         RC_ASSERT(l4_checksum_ok(frame_of(*p, f)));
-    } else if (!(proto == kUdp && stored == 0)) {  // an update landing on 0 reads as "none"
+    } else {
+        RC_ASSERT(!(proto == kUdp && stored == 0));  // an update landing on 0 is sent 0xFFFF
         RC_ASSERT(ones_diff(stored, static_cast<std::uint16_t>(ref_l4_checksum(after))) ==
                   badness_before);
     }

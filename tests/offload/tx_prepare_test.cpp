@@ -297,6 +297,24 @@ TEST_F(TxFixture, GroVerifiedSuperFrame) {
     pool.free(p);
 }
 
+// A GRO'd super-frame that fits in one segment goes out as itself: its stale full checksum
+// (whatever GRO left) must be replaced by the seed before the software completion, which
+// sums the field as it stands.
+TEST_F(TxFixture, GroVerifiedSingleSegmentIsCompletedFromItsSeed) {
+    for (std::uint8_t l4 : {kTcp, kUdp}) {
+        const Frame f = build_frame({.l4 = l4, .payload = make_payload(700)});
+        OffloadInfo gro = gso_offload(f, 1000);
+        gro.csum = CsumState::verified;
+        gro.csum_start = gro.csum_offset = 0;
+        TxPreparer raw(kRaw, pool);
+        Packet* p = load_packet(pool, f, gro);
+        ASSERT_EQ(raw.prepare(*p, out).count, 1u);
+        EXPECT_EQ(p->offload.csum, CsumState::none);
+        EXPECT_TRUE(l4_checksum_ok(sent(0, f))) << int(l4);
+        pool.free(p);
+    }
+}
+
 // F35: to a TSO port whose MTU is smaller than headers + gso_size: the segment size is lowered
 // (TCP) so the device never gets an invalid one; USO beyond the MTU is dropped.
 TEST_F(TxFixture, F35_TsoBeyondEgressMtu) {
