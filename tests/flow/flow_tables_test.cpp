@@ -476,6 +476,7 @@ TEST(FlowTables, HardTimeoutIgnoresTrafficButRestartsOnModify) {
     t.apply(fb::modify(dst(1), {fb::output(2)}), 5 * kSec);
     EXPECT_TRUE(t.expire(14 * kSec).empty());
     traffic(t, to(10, 0, 0, 1), 1, 14 * kSec);
+    EXPECT_TRUE(t.expire(15 * kSec).empty());  // exactly 10 s after the modify: not yet
     const auto gone = t.expire(15 * kSec + 1);
     ASSERT_EQ(gone.size(), 1u);
     EXPECT_EQ(gone[0].reason, RemovedReason::hard_timeout);
