@@ -53,6 +53,7 @@ struct FlowStats {
     std::uint64_t n_packets = 0, n_bytes = 0;
     std::uint64_t duration_ns = 0;  // since it was added
     std::uint64_t idle_ns = 0;      // since a packet last hit it (or since it was added)
+    std::uint64_t hard_age_ns = 0;  // since it was last added or modified ("hard_age")
 };
 
 struct RemovedFlow {

@@ -61,6 +61,8 @@ struct Op {
     std::uint16_t arg = 0;     // push_vlan: ethertype; controller: max_len
     std::uint64_t cookie = 0;  // controller: the cookie of the flow that sent it
     FieldValue value = 0;      // set_field, push_vlan
+
+    bool operator==(const Op&) const = default;
 };
 
 struct Program {
@@ -77,6 +79,14 @@ struct Program {
     }
     // Exactly one op, `normal`: the plain learning bridge (the kernel fast path may take it).
     bool is_plain_normal() const { return count == 1 && ops[0].type == OpType::normal; }
+    // The same ops in use, drop reason and missed table (the spare ops do not count).
+    bool operator==(const Program& o) const {
+        if (count != o.count || drop != o.drop || drop_table != o.drop_table) return false;
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!(ops[i] == o.ops[i])) return false;
+        }
+        return true;
+    }
 };
 
 }  // namespace sy::flow

@@ -1,0 +1,87 @@
+#pragma once
+// The wildcard cache in front of translation (OVS's dpcls of megaflows): each entry is one
+// translation and the megaflow mask it came with, found again by every packet that agrees
+// with the translated key on the mask's bits, which by the megaflow contract
+// (flow/translate.hpp) is every packet that would translate the same. Tuple space search
+// again, over the few distinct masks translations produce, most-hit mask first.
+//
+// Fixed capacity, allocated at construction; no allocation afterwards. When full, an entry
+// is evicted with the CLOCK algorithm (one not hit since the hand last passed), never one
+// handed out in the last `pinned` lookups, so the entries a batch is working with stay put.
+// When a new mask finds every mask slot taken, the least-hit mask without pinned entries is
+// dropped with its entries. One per poll thread (and bridge): not thread-safe.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "flow/translate.hpp"
+
+namespace sy::flow {
+
+// What the datapath gets for a packet: the program to execute and the flows to credit.
+struct CacheEntry {
+    Program program;
+    const FlowTables* tables = nullptr;  // the visits' tables (for crediting)
+    std::uint8_t n_visits = 0;
+    std::array<Visit, Translation::kMaxVisits> visits{};
+    std::span<const Visit> visited() const { return {visits.data(), n_visits}; }
+
+    // The cache's bookkeeping.
+    FlowKey key;                  // the translated key under the mask
+    std::uint64_t hash = 0;       // of those words, and the mask
+    std::uint64_t last_used = 0;  // lookup sequence number it was last handed out at
+    std::uint32_t epoch = 1;      // changes whenever the entry is refilled or dropped
+    std::uint16_t mask = 0;       // index into the cache's masks
+    bool in_use = false;
+    bool referenced = false;  // CLOCK: hit since the hand last passed
+
+    // Program, visits and tables of `t` (translated against `tables`).
+    void fill(const Translation& t, const FlowTables& tables);
+};
+
+class MegaflowCache {
+  public:
+    MegaflowCache(std::uint32_t capacity, std::uint32_t max_masks, std::uint32_t pinned);
+    ~MegaflowCache();
+    MegaflowCache(const MegaflowCache&) = delete;
+    MegaflowCache& operator=(const MegaflowCache&) = delete;
+
+    // The entry covering `key`, or nullptr. `seq` is the caller's lookup sequence number.
+    CacheEntry* lookup(const FlowKey& key, std::uint64_t seq);
+    // Caches `t`, made for `key`, evicting if needed. Entries other than those handed out
+    // in the last `pinned` lookups may be gone (or refilled) afterwards.
+    CacheEntry* insert(const FlowKey& key, const Translation& t, const FlowTables& tables,
+                       std::uint64_t seq);
+    void clear();
+
+    std::uint32_t size() const { return used_; }
+    std::uint32_t mask_count() const { return static_cast<std::uint32_t>(order_.size()); }
+    std::uint64_t evictions() const { return evictions_; }
+    std::uint64_t mask_evictions() const { return mask_evictions_; }
+
+  private:
+    struct Mask;
+    int find_mask(const FlowMask& mask) const;
+    int add_mask(const FlowMask& mask);
+    std::size_t home(std::uint64_t h) const { return h & (slots_.size() - 1); }
+    void unlink(std::uint32_t entry);
+    std::uint32_t take_free(std::uint64_t seq);
+    void resort();
+    void evict_mask(std::uint64_t seq);
+
+    std::vector<CacheEntry> entries_;   // reserved at construction, constructed on demand
+    std::vector<std::uint32_t> free_;   // entries_ indexes not in use
+    std::vector<std::uint32_t> slots_;  // entry + 1; 0: empty. 2x capacity, power of two
+    std::vector<Mask> masks_;           // reserved
+    std::vector<std::uint16_t> order_;  // masks in use, most hits first
+    std::uint32_t capacity_, pinned_;
+    std::uint32_t used_ = 0;
+    std::uint32_t hand_ = 0;
+    std::uint32_t since_sort_ = 0;
+    std::uint64_t evictions_ = 0, mask_evictions_ = 0;
+    std::vector<bool> scratch_pinned_;  // evict_mask's, sized at construction
+};
+
+}  // namespace sy::flow
