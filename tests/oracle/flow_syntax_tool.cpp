@@ -2,6 +2,8 @@
 // as add-flow would, and prints one JSON line: {"ok":true,"match":..,"actions":..,"flow":..}
 // with our normal forms, or {"ok":false,"error":..}. flow_syntax_oracle.py compares them with
 // what `ovs-ofctl -O OpenFlow13 parse-flow` prints. Ports: a few fixed names (see kPorts).
+// With --dump or --dump-no-stats each line is "DURATION_NS<TAB>FLOW" and the output is the
+// dump-flows line we print for that flow (flow_dump_oracle.py compares it with a real OVS).
 #include <iostream>
 #include <map>
 #include <string>
@@ -38,8 +40,31 @@ int main(int argc, char** argv) {
     const OracleNames names;
     const NoPortNames numbers;
     FlowParseMode mode = FlowParseMode::add;
-    if (argc > 1 && std::string(argv[1]) == "--del") mode = FlowParseMode::del;
+    const std::string option = argc > 1 ? argv[1] : "";
+    if (option == "--del") mode = FlowParseMode::del;
     std::string line;
+    if (option == "--dump" || option == "--dump-no-stats") {
+        while (std::getline(std::cin, line)) {
+            const std::size_t tab = line.find('\t');
+            auto fm = parse_flow(line.substr(tab + 1), FlowParseMode::add, numbers);
+            if (tab == std::string::npos || !fm) {
+                std::cout << "error: " << (fm ? "no tab" : fm.status().message()) << '\n';
+                continue;
+            }
+            FlowStats st;
+            st.table = fm->table;
+            st.priority = fm->priority;
+            st.cookie = fm->cookie;
+            st.idle_timeout = fm->idle_timeout;
+            st.hard_timeout = fm->hard_timeout;
+            st.flags = fm->flags;
+            st.match = fm->match;
+            st.instructions = fm->instructions;
+            st.duration_ns = std::stoull(line.substr(0, tab));
+            std::cout << format_flow_stats(st, numbers, option == "--dump") << '\n';
+        }
+        return 0;
+    }
     while (std::getline(std::cin, line)) {
         nlohmann::json out;
         auto fm = parse_flow(line, mode, names);
