@@ -72,11 +72,19 @@ void l4_fields(const std::uint8_t* l4, std::uint8_t proto, FlowKey& key) {
     }
 }
 
+// Zero the key with plain word stores: the struct assignment compiles to `rep stos`, whose
+// start-up cost is most of the whole extraction for a 184-byte key.
+inline void clear(FlowKey& key) {
+    std::uint64_t* w = key.words();
+#pragma GCC unroll 32
+    for (std::size_t i = 0; i < FlowKey::kWords; ++i) w[i] = 0;
+}
+
 }  // namespace
 
 void extract_key(std::span<const std::uint8_t> frame, const net::ParsedHeaders& parsed,
                  OfPort in_port, FlowKey& key) {
-    key = FlowKey{};
+    clear(key);
     key.in_port = in_port;
     const HeaderLayers& h = parsed.outer;
     const std::uint8_t* f = frame.data();
