@@ -51,9 +51,13 @@ Result<OfPort> parse_port(std::string_view text, const PortNamer& ports) {
         return static_cast<OfPort>(v);
     }
     if (auto reserved = reserved_port_by_name(text)) return *reserved;
-    std::string_view name = text;
-    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-        name = name.substr(1, name.size() - 2);
+    std::string name(text);
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+        name.clear();
+        for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+            if (text[i] == '\\' && i + 2 < text.size()) ++i;
+            name += text[i];
+        }
     }
     if (name.empty()) return Status(Errc::invalid_argument, "missing port");
     if (auto number = ports.number_of(name)) return *number;

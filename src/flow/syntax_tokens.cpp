@@ -10,11 +10,16 @@ bool is_one_of(char c, std::string_view set) {
 }
 
 // Length of a value starting at `s` up to (not including) a delimiter; parentheses nest
-// (ovs-ofctl's parse_value). Stops at the end of the text, balanced or not.
+// (ovs-ofctl's parse_value). Stops at the end of the text, balanced or not. A double-quoted
+// port name is one piece, separators and all (ovs-ofctl prints names that need it quoted).
 std::size_t value_length(std::string_view s, std::string_view delims) {
     std::size_t n = 0;
     while (n < s.size() && !is_one_of(s[n], delims)) {
-        if (s[n] == '(') {
+        if (s[n] == '"') {
+            ++n;
+            while (n < s.size() && s[n] != '"') n += s[n] == '\\' ? 2 : 1;
+            n = n < s.size() ? n + 1 : s.size();
+        } else if (s[n] == '(') {
             int level = 0;
             do {
                 if (n == s.size()) return n;
