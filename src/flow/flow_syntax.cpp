@@ -57,6 +57,25 @@ constexpr FlagName kFlags[] = {
 constexpr std::string_view kStatsKeys[] = {"duration", "n_packets", "n_bytes", "idle_age",
                                            "hard_age"};
 
+// Messages quote what the user wrote; control characters in it (a NUL, a newline inside a
+// token) are shown escaped, so the message stays one printable line.
+Status printable(Status s) {
+    if (s.is_ok()) return s;
+    std::string out;
+    for (unsigned char c : s.message()) {
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x20 || c == 0x7f) {
+            out += fmt::format("\\x{:02x}", c);
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return Status(s.code(), out);
+}
+
 std::optional<std::uint64_t> cookie_number(std::string_view s) {
     if (s == "-1") return ~0ull;  // strtoull("-1"): ovs-ofctl's usual "all bits" mask
     return parse_keyword_integer(s);
@@ -240,7 +259,9 @@ std::string_view verb_name(FlowParseMode mode) {
 
 Result<FlowMod> parse_flow(std::string_view text, FlowParseMode mode, const PortNamer& ports) {
     FlowParser parser(mode, ports);
-    return parser.parse(text);
+    auto fm = parser.parse(text);
+    if (!fm) return printable(fm.status());
+    return fm;
 }
 
 Result<std::vector<FlowMod>> parse_flow_file(std::string_view contents, FlowFileMode mode,
@@ -284,11 +305,13 @@ Result<FlowKey> parse_trace_flow(std::string_view text, const PortNamer& ports) 
     KeyValue kv;
     while (reader.next(kv)) {
         auto s = parser.add(kv);
-        if (!s) return Status(Errc::invalid_argument, fmt::format("unknown field \"{}\"", kv.key));
-        if (!*s) return *s;
+        if (!s)
+            return printable(
+                Status(Errc::invalid_argument, fmt::format("unknown field \"{}\"", kv.key)));
+        if (!*s) return printable(*s);
     }
     auto match = parser.finish();
-    if (!match) return match.status();
+    if (!match) return printable(match.status());
     FlowKey key = match->key;
     const bool ip =
         match->mask.dl_type == 0xffff && (key.dl_type == 0x0800 || key.dl_type == 0x86dd);

@@ -82,6 +82,8 @@ const Case kCases[] = {
      "does not "
      "rewrite cookies)"},
     {D, "ip,actions=drop", "\"actions=drop\": del-flows takes no actions"},
+    {D, "ip,actions=drop\nx",
+     "\"actions=drop\\nx\": del-flows takes no actions"},  // one printable line
     {D, "priority=5", "\"priority=5\": del-flows takes no priority (only with --strict)"},
     {D, "idle_timeout=5", "\"idle_timeout=5\": del-flows takes no timeouts"},
     {D, "send_flow_rem", "\"send_flow_rem\": del-flows takes no flags"},
