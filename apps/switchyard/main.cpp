@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     sy::app::add_switch_verbs(app);
     sy::app::add_container_verbs(app);
     sy::app::add_forensics_verbs(app);
+    sy::app::add_flow_verbs(app);
 
     CLI11_PARSE(app, argc, argv);
     return sy::app::exit_code();

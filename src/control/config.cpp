@@ -145,6 +145,7 @@ PortRecord read_port(Reader& r, const json& j, const std::string& where) {
         else
             r.fail(where + ".offload", mode.status().message());
     }
+    p.config.ofport = static_cast<std::uint32_t>(r.integer(j, where, "ofport", 0, 0xffffff00, 0));
     p.config.access_vlan = static_cast<std::uint16_t>(r.integer(j, where, "vlan", 0, 4094, 0));
     if (const json* trunk = r.field(j, where, "trunk", false)) {
         if (!trunk->is_array())
@@ -189,6 +190,7 @@ json to_json(const Config& config) {
             const auto& c = port.config;
             json p{
                 {"name", c.name}, {"kind", kind_name(c.kind)}, {"offload", to_string(c.offload)}};
+            if (c.ofport != 0) p["ofport"] = c.ofport;
             if (c.access_vlan != 0) p["vlan"] = c.access_vlan;
             if (!c.trunk_vlans.empty()) p["trunk"] = c.trunk_vlans;
             if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
@@ -196,7 +198,9 @@ json to_json(const Config& config) {
             if (port.attachment) p["attachment"] = attachment_to_json(*port.attachment);
             ports.push_back(std::move(p));
         }
-        bridges.push_back(json{{"name", bridge.name}, {"ports", std::move(ports)}});
+        json b{{"name", bridge.name}, {"ports", std::move(ports)}};
+        if (bridge.flows) b["flows"] = *bridge.flows;
+        bridges.push_back(std::move(b));
     }
     return json{{"version", kConfigVersion}, {"bridges", std::move(bridges)}};
 }
@@ -226,6 +230,17 @@ Result<Config> config_from_json(const json& doc) {
             if (r.ok() && !port_names.insert(port.config.name).second)
                 r.fail(port_where, "duplicate port name");
             bridge.ports.push_back(std::move(port));
+        }
+        if (const json* flows = r.field((*bridges)[i], where, "flows", false)) {
+            if (!flows->is_array()) r.fail(where + ".flows", "expected a list of flows");
+            bridge.flows.emplace();
+            for (std::size_t k = 0; r.ok() && flows->is_array() && k < flows->size(); ++k) {
+                if (!(*flows)[k].is_string()) {
+                    r.fail(fmt::format("{}.flows[{}]", where, k), "expected a flow (a string)");
+                    break;
+                }
+                bridge.flows->push_back((*flows)[k].get<std::string>());
+            }
         }
         config.bridges.push_back(std::move(bridge));
     }

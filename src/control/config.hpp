@@ -33,6 +33,10 @@ struct PortRecord {
 struct BridgeRecord {
     std::string name;
     std::vector<PortRecord> ports;
+    // The bridge's flows as add-flow lines (ports by OpenFlow number), when they are not just
+    // the default flow: nullopt means "priority=0,actions=NORMAL" only; an empty list means
+    // no flows at all (every packet dropped, as after `del-flows BR`).
+    std::optional<std::vector<std::string>> flows;
 };
 
 struct Config {

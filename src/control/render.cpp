@@ -39,11 +39,18 @@ std::string render_show(const json& show) {
     if (bridges.empty()) out += "no bridges\n";
     for (const auto& bridge : bridges) {
         out += fmt::format("bridge {}\n", str(bridge, "name"));
+        if (bridge.contains("flows")) {
+            out += bridge.value("default_flows", true)
+                       ? "    flows: the default (priority=0,actions=NORMAL)\n"
+                       : fmt::format("    flows: {} (dump-flows {})\n",
+                                     bridge["flows"].get<std::uint64_t>(), str(bridge, "name"));
+        }
         const auto& ports = bridge.value("ports", json::array());
         if (ports.empty()) out += "    (no ports)\n";
         for (const auto& port : ports) {
             out += fmt::format("    port {:<15} {:<8} {:<12} offload {}", str(port, "name"),
                                str(port, "status"), vlan_text(port), str(port, "offload"));
+            if (port.contains("ofport")) out += fmt::format(" ofport {}", port["ofport"].dump());
             if (port.contains("corrupt")) out += fmt::format(" corrupt {}", port["corrupt"].dump());
             if (port.value("unsafe_mark_verified", false)) out += " UNSAFE-mark-verified";
             if (port.contains("kernel_fastpath")) {
@@ -60,6 +67,46 @@ std::string render_show(const json& show) {
                 out += fmt::format("        not restored: {}\n", str(port, "reason"));
         }
     }
+    return out;
+}
+
+std::string render_dump_flows(const json& dump) {
+    std::string out;
+    for (const auto& line : dump.value("lines", json::array())) {
+        out += line.get<std::string>() + "\n";
+    }
+    return out;
+}
+
+std::string render_trace(const json& t) {
+    std::string out = fmt::format("Bridge: {}\nPacket: {} (in_port {})\nOffload: {}\n\n",
+                                  str(t, "bridge"), str(t, "packet"), str(t, "in_port"),
+                                  str(t, "offload"));
+    for (const auto& s : t.value("steps", json::array())) {
+        const std::string kind = str(s, "kind");
+        const std::string indent(4 + 4 * static_cast<std::size_t>(s.value("depth", 0)), ' ');
+        if (kind == "lookup") {
+            if (s.value("matched", false)) {
+                out += fmt::format("{}table {}: {} (cookie {})\n", indent.substr(4),
+                                   s["table"].dump(), str(s, "flow"), str(s, "cookie"));
+            } else {
+                out += fmt::format("{}table {}: no flow matched\n", indent.substr(4),
+                                   s["table"].dump());
+            }
+        } else if (kind == "output") {
+            out += fmt::format("{}-> {}{}\n", indent,
+                               s.contains("port") ? "output to " + str(s, "port") + ": " : "",
+                               str(s, "decision"));
+        } else if (kind == "drop") {
+            out += fmt::format("{}DROP: {}\n", indent, str(s, "text"));
+        } else {
+            out += fmt::format("{}{}\n", indent, str(s, "text"));
+        }
+        if (s.contains("packet")) out += fmt::format("{}    packet: {}\n", indent, str(s, "packet"));
+        if (s.contains("offload"))
+            out += fmt::format("{}    offload: {}\n", indent, str(s, "offload"));
+    }
+    out += fmt::format("\nMegaflow: {}\n", str(t, "megaflow"));
     return out;
 }
 

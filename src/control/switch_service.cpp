@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include "container/address.hpp"
+#include "control/port_names.hpp"
+#include "flow/flow_syntax.hpp"
 #include "control/log.hpp"
 
 namespace sy::control {
@@ -49,8 +51,26 @@ std::vector<std::string> SwitchService::restore() {
                 report.push_back(fmt::format("port {} on {}: {}", name, bridge.name, reason));
             }
         }
+        if (bridge.flows) {
+            if (Status s = restore_flows(bridge.name, *bridge.flows); !s)
+                report.push_back(fmt::format("flows of {}: {}", bridge.name, s.message()));
+        }
     }
     return report;
+}
+
+Status SwitchService::restore_flows(const std::string& bridge,
+                                    const std::vector<std::string>& lines) {
+    std::string contents;
+    for (const auto& l : lines) contents += l + "\n";
+    BridgePortNames names;
+    for (const auto& b : switch_.bridges()) {
+        if (b.name == bridge) names = BridgePortNames(b);
+    }
+    auto mods = flow::parse_flow_file(contents, flow::FlowFileMode::replace_flows, names);
+    if (!mods) return mods.status();
+    const flow::FlowModOutcome out = switch_.replace_flows(bridge, *mods);
+    return out.status;
 }
 
 Status SwitchService::persist(Config next) {
@@ -79,7 +99,7 @@ Status SwitchService::add_bridge(const std::string& name) {
     }
     if (Status s = switch_.add_bridge(name); !s) return s;
     Config next = config_;
-    next.bridges.push_back(BridgeRecord{name, {}});
+    next.bridges.push_back(BridgeRecord{name, {}, std::nullopt});
     if (Status s = persist(std::move(next)); !s) {
         switch_.del_bridge(name);
         return s;
@@ -131,8 +151,10 @@ Status SwitchService::add_port(const std::string& bridge, const PortConfig& conf
                       fmt::format("no interface '{}' in the host network namespace", config.name));
     }
     if (Status s = switch_.add_port(bridge, config); !s) return s;
+    datapath::PortConfig stored = config;
+    stored.ofport = ofport_of(bridge, config.name);  // kept, so a restart gives it again
     Config next = config_;
-    next.find_bridge(bridge)->ports.push_back(PortRecord{config, std::nullopt});
+    next.find_bridge(bridge)->ports.push_back(PortRecord{stored, std::nullopt});
     if (Status s = persist(std::move(next)); !s) {
         switch_.del_port(bridge, config.name);
         return s;
@@ -213,6 +235,7 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
         p.ifname,    request.address.to_string(),
         p.gateway,   request.mac ? std::optional(request.mac->to_string()) : std::nullopt,
         p.mtu};
+    port.ofport = ofport_of(p.bridge, port.name);
     Config next = config_;
     next.find_bridge(p.bridge)->ports.push_back(PortRecord{port, attachment});
     if (Status s = persist(std::move(next)); !s) {

@@ -20,6 +20,19 @@
 
 namespace sy::control {
 
+// What to trace (`switchyard trace`): a flow string describing a packet, or the first packet
+// (or packet number `packet_index`) of a capture file, arriving on `in_port` (a name or
+// number; a flow string may say in_port= itself) with the given checksum/GSO metadata
+// (a pcapng written by a switch port capture brings its own).
+struct TraceParams {
+    std::optional<std::string> flow;
+    std::optional<std::string> pcap;
+    std::uint64_t packet_index = 0;
+    std::optional<std::string> in_port;
+    std::optional<std::string> csum;  // none | partial | verified
+    std::uint16_t gso_size = 0;       // > 0: a TSO super-frame with this MSS
+};
+
 struct AttachParams {
     std::string bridge;
     std::string container;
@@ -51,6 +64,19 @@ class SwitchService {
     Result<std::string> detach(const std::string& bridge, const std::string& container,
                                const std::string& ifname);
 
+    // Flows in ovs-ofctl syntax, parsed here with the bridge's port names (flow/flow_syntax.hpp).
+    // Every change is all or nothing and persisted.
+    Result<nlohmann::json> add_flows(const std::string& bridge, const std::string& text,
+                                     bool is_file);
+    Result<nlohmann::json> mod_flows(const std::string& bridge, const std::string& text,
+                                     bool strict);
+    Result<nlohmann::json> del_flows(const std::string& bridge, const std::string& text,
+                                     bool strict);
+    Result<nlohmann::json> replace_flows(const std::string& bridge, const std::string& contents);
+    Result<nlohmann::json> dump_flows(const std::string& bridge, const std::string& text,
+                                      bool strict, bool show_stats);
+    Result<nlohmann::json> trace(const std::string& bridge, const TraceParams& params);
+
     nlohmann::json show();
     nlohmann::json stats();
     Result<nlohmann::json> fdb(const std::string& bridge);
@@ -63,6 +89,13 @@ class SwitchService {
 
   private:
     Status persist(Config next);  // saves, then adopts `next`
+    Status restore_flows(const std::string& bridge, const std::vector<std::string>& lines);
+    // The flows part of the configuration, from the switch (mutex_ held).
+    Status persist_flows(const std::string& bridge);
+    Result<nlohmann::json> change_flows(const std::string& bridge,
+                                        const std::vector<flow::FlowMod>& mods, bool replace);
+    // The OpenFlow number the switch gave a port (0 if it has none).
+    std::uint32_t ofport_of(const std::string& bridge, const std::string& port);
     Status check_bridge(const std::string& bridge);
 
     std::mutex mutex_;

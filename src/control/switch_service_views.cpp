@@ -15,6 +15,7 @@ namespace {
 json port_config_json(const PortRecord& record) {
     const auto& c = record.config;
     json p{{"name", c.name}, {"offload", to_string(c.offload)}};
+    if (c.ofport != 0) p["ofport"] = c.ofport;
     if (c.access_vlan != 0) p["vlan"] = c.access_vlan;
     if (!c.trunk_vlans.empty()) p["trunk"] = c.trunk_vlans;
     if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
@@ -79,6 +80,7 @@ json SwitchService::show() {
                     json{{"bridge", bridge.name}, {"port", name}, {"reason", it->second}});
             } else if (auto rt = ports_now.find(name); rt != ports_now.end()) {
                 p["id"] = rt->second->id;
+                p["ofport"] = rt->second->config.ofport;
                 p["status"] = rt->second->up ? "up" : "down";
                 if (!rt->second->fast_path.empty()) p["kernel_fastpath"] = rt->second->fast_path;
             } else {
@@ -86,7 +88,12 @@ json SwitchService::show() {
             }
             ports.push_back(std::move(p));
         }
-        bridges.push_back(json{{"name", bridge.name}, {"ports", std::move(ports)}});
+        json b{{"name", bridge.name}, {"ports", std::move(ports)}};
+        if (auto flows = switch_.dump_flows(bridge.name, flow::FlowFilter{})) {
+            b["flows"] = flows->size();
+            b["default_flows"] = !bridge.flows.has_value();
+        }
+        bridges.push_back(std::move(b));
     }
     return json{{"socket", socket_path_},
                 {"state", store_.path()},

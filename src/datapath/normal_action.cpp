@@ -14,8 +14,10 @@ std::uint64_t mac_vlan_key(const std::uint8_t* mac, std::uint16_t vlan) {
 }
 }  // namespace
 
-Packet* clone_packet(Worker& w, const Packet& p) {
-    Packet* c = w.pool().alloc();
+Packet* clone_packet(Worker& w, const Packet& p) { return clone_packet_from(w.pool(), p); }
+
+Packet* clone_packet_from(PacketPool& pool, const Packet& p) {
+    Packet* c = pool.alloc();
     if (!c) return nullptr;
     if (p.length > c->buffer_size - p.offset) {
         release(c);

@@ -41,5 +41,6 @@ class NormalAction {
 
 // A copy of `p` from the worker's pool (bytes, offload metadata, parsed headers), or null.
 Packet* clone_packet(Worker& w, const Packet& p);
+Packet* clone_packet_from(PacketPool& pool, const Packet& p);
 
 }  // namespace sy::datapath

@@ -1,5 +1,7 @@
 #include "datapath/pipeline.hpp"
 
+#include "flow/key_extract.hpp"
+
 namespace sy::datapath {
 
 namespace {
@@ -34,10 +36,44 @@ void Pipeline::process(Worker& w, SwitchPort& in, PacketBatch& batch) {
     batch.clear();
 }
 
-void Pipeline::classify(Worker&, SwitchPort& in, PacketBatch& batch,
+void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
                         const flow::Program** programs) {
-    (void)in;
-    for (std::uint32_t i = 0; i < batch.count; ++i) programs[i] = &plain_normal();
+    Bridge& br = *in.bridge;
+    flow::FlowCache* cache = br.flows_default ? nullptr : w.cache(br.id);
+    if (!cache) {
+        // Only the default flow: plain NORMAL for all, no key, no lookup; its counters and
+        // table 0's are credited once for the batch.
+        std::uint64_t bytes = 0;
+        for (std::uint32_t i = 0; i < batch.count; ++i) {
+            programs[i] = &plain_normal();
+            bytes += batch.packets[i]->length;
+        }
+        if (br.default_rule) {
+            br.default_rule->counters.credit(batch.count, bytes, w.now_ns);
+            br.flows->counters(0).credit(batch.count, true);
+        }
+        return;
+    }
+    // Entries stay valid for a whole batch (FlowCache::kStableLookups), so a batch is looked
+    // up first and credited per run of packets that got the same entry.
+    const flow::CacheEntry* entries[PacketBatch::kCapacity];
+    flow::FlowKey key;
+    for (std::uint32_t i = 0; i < batch.count; ++i) {
+        Packet* p = batch.packets[i];
+        flow::extract_key(*p, ensure_parsed(*p), in.ofport, key);
+        entries[i] = cache->lookup_or_translate(*br.flows, key);
+        programs[i] = &entries[i]->program;
+    }
+    std::uint32_t run_start = 0;
+    std::uint64_t run_bytes = 0;
+    for (std::uint32_t i = 0; i < batch.count; ++i) {
+        run_bytes += batch.packets[i]->length;
+        if (i + 1 == batch.count || entries[i + 1] != entries[i]) {
+            flow::FlowCache::credit(*entries[i], i + 1 - run_start, run_bytes, w.now_ns);
+            run_start = i + 1;
+            run_bytes = 0;
+        }
+    }
 }
 
 void Pipeline::execute(Worker& w, SwitchPort& in, PacketBatch& batch,

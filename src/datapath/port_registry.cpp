@@ -6,11 +6,12 @@
 
 namespace sy::datapath {
 
-Result<Bridge*> PortRegistry::add_bridge(const std::string& name, std::uint64_t aging_ns) {
+Result<Bridge*> PortRegistry::add_bridge(const std::string& name, std::uint64_t aging_ns,
+                                         std::uint64_t now_ns) {
     if (bridges_.count(name)) {
         return Status(Errc::already_exists, fmt::format("bridge '{}' already exists", name));
     }
-    auto br = std::make_unique<Bridge>(name, next_bridge_id_++, mac_capacity_);
+    auto br = std::make_unique<Bridge>(name, next_bridge_id_++, mac_capacity_, now_ns);
     br->fdb.set_aging_ns(aging_ns);
     Bridge* raw = br.get();
     bridges_.emplace(name, std::move(br));

@@ -18,7 +18,7 @@ class PortRegistry {
   public:
     explicit PortRegistry(std::uint32_t mac_capacity) : mac_capacity_(mac_capacity) {}
 
-    Result<Bridge*> add_bridge(const std::string& name, std::uint64_t aging_ns);
+    Result<Bridge*> add_bridge(const std::string& name, std::uint64_t aging_ns, std::uint64_t now_ns);
     // Removes the bridge record; its ports must have been removed first.
     void erase_bridge(const std::string& name);
     Bridge* bridge(const std::string& name) const;

@@ -9,10 +9,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "base/status.hpp"
+#include "flow/flow_tables.hpp"
+#include "packet/offload_info.hpp"
 #include "port/af_packet/rx_mode.hpp"
 
 namespace sy::datapath {
@@ -94,6 +97,40 @@ struct FdbEntry {
 
 enum class CaptureDirection { in, out, both };
 
+// What `trace` saw, step by step (like ovs-appctl ofproto/trace): the tables visited and the
+// flows matched, every action with the packet after it and its checksum/GSO state, and per
+// output port what egress preparation would do with it.
+struct TraceStep {
+    enum class Kind : std::uint8_t {
+        lookup,  // table `table`: `flow` matched (cookie), or no flow did
+        action,  // `text` ran; `packet`/`offload` describe the packet after it
+        note,    // `text`: an instruction, a skipped action, the action set starting
+        output,  // to `port`: `text` says what egress preparation does there
+        drop,    // the packet goes no further: `text` says why
+    };
+    Kind kind = Kind::note;
+    int depth = 0;  // resubmit nesting
+    std::uint8_t table = 0;
+    bool matched = false;
+    std::uint64_t cookie = 0;
+    std::string flow;     // lookup: the flow that matched (ovs-ofctl syntax, priority first)
+    std::string text;     // action / note / output decision / drop reason
+    std::string port;     // output: the port's name
+    std::string packet;   // action: the headers after it (one line)
+    std::string offload;  // the checksum/GSO state after it ("partial csum_start=34 ...")
+};
+struct TraceReport {
+    std::string packet;   // the packet traced (one line)
+    std::string offload;  // its checksum/GSO state on arrival
+    std::vector<TraceStep> steps;
+    std::string megaflow;  // the fields the decision depends on (what the caches keep)
+};
+struct TraceRequest {
+    std::uint32_t in_port = 0;  // OpenFlow number
+    std::vector<std::uint8_t> frame;
+    OffloadInfo offload;  // its metadata as a port would deliver it
+};
+
 // How the daemon wants the switch built (the rest of SwitchOptions is for tests/benchmarks).
 struct SwitchSettings {
     // Forward known unicast between kernel ports inside the kernel (eBPF), see
@@ -131,6 +168,23 @@ class Switch {
 
     // "off", "on" or "unavailable: <why>" (the kernel fast path, see SwitchSettings).
     virtual std::string kernel_fastpath_state() const = 0;
+
+    // Flows (flow/flow_tables.hpp: OpenFlow 1.3 FLOW_MOD semantics, as OVS). Changes are all
+    // or nothing and atomic for packets: a packet sees the tables before or after, never
+    // half of a change. A bridge without flows of its own has the default flow
+    // priority=0,actions=NORMAL.
+    virtual flow::FlowModOutcome apply_flows(const std::string& bridge,
+                                             std::span<const flow::FlowMod> mods) = 0;
+    // Afterwards the bridge holds exactly `flows` (unchanged flows keep their counters).
+    virtual flow::FlowModOutcome replace_flows(const std::string& bridge,
+                                               std::span<const flow::FlowMod> flows) = 0;
+    virtual Result<std::vector<flow::FlowStats>> dump_flows(const std::string& bridge,
+                                                            const flow::FlowFilter& filter) const = 0;
+    virtual Result<flow::AggregateStats> aggregate_flows(const std::string& bridge,
+                                                         const flow::FlowFilter& filter) const = 0;
+    virtual Result<std::vector<flow::TableStats>> table_stats(const std::string& bridge) const = 0;
+    // What the bridge would do with this frame, without sending it or learning from it.
+    virtual Result<TraceReport> trace(const std::string& bridge, const TraceRequest& request) = 0;
 };
 
 }  // namespace sy::datapath

@@ -128,12 +128,16 @@ std::uint32_t SwitchCore::poll_round() {
     return received;
 }
 
-// Once a second, from the poll thread: MAC aging (with what the kernel fast path saw).
+// Once a second, from the poll thread: MAC aging (with what the kernel fast path saw) and
+// flow timeouts.
 void SwitchCore::housekeeping() {
     const std::uint64_t now = worker_.now_ns;
     last_expire_ns_ = now;
     fast_.refresh_from_kernel(now);  // MACs only the kernel saw lately stay alive
-    for (const auto& [name, br] : registry_.all_bridges()) br->fdb.expire(now);
+    for (const auto& [name, br] : registry_.all_bridges()) {
+        br->fdb.expire(now);
+        if (!br->flows->expire(now).empty()) flows_changed(*br);  // idle and hard timeouts
+    }
     fast_.reconcile(now);
 }
 
@@ -171,7 +175,7 @@ void SwitchCore::reap_vanished_ports() {
 Status SwitchCore::add_bridge(const std::string& name) {
     if (name.empty()) return Status(Errc::invalid_argument, "bridge name must not be empty");
     RoundLock::Control lk(lock_);
-    auto br = registry_.add_bridge(name, aging_ns_);
+    auto br = registry_.add_bridge(name, aging_ns_, options_.clock());
     if (!br) return br.status();
     return Status::ok();
 }

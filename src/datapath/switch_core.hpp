@@ -61,6 +61,16 @@ class SwitchCore final : public Switch {
                          CaptureDirection direction, const std::string& path) override;
     Status stop_capture(const std::string& bridge, const std::string& port) override;
     std::string kernel_fastpath_state() const override;
+    flow::FlowModOutcome apply_flows(const std::string& bridge,
+                                     std::span<const flow::FlowMod> mods) override;
+    flow::FlowModOutcome replace_flows(const std::string& bridge,
+                                       std::span<const flow::FlowMod> flows) override;
+    Result<std::vector<flow::FlowStats>> dump_flows(const std::string& bridge,
+                                                    const flow::FlowFilter& filter) const override;
+    Result<flow::AggregateStats> aggregate_flows(const std::string& bridge,
+                                                 const flow::FlowFilter& filter) const override;
+    Result<std::vector<flow::TableStats>> table_stats(const std::string& bridge) const override;
+    Result<TraceReport> trace(const std::string& bridge, const TraceRequest& request) override;
 
     // Add a port whose I/O the caller built (in-memory ports in tests and benchmarks).
     // `config.kind` is informational here.
@@ -81,6 +91,8 @@ class SwitchCore final : public Switch {
     Status attach(const std::string& bridge, const PortConfig& config,
                   std::unique_ptr<port::Port> io);
     PortInfo info(const SwitchPort& sp) const;
+    // After a change of br.flows: the default-flow shortcut, the worker's cache, the fast path.
+    void flows_changed(Bridge& br);
     void wake();
 
     SwitchOptions options_;

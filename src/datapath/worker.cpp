@@ -23,4 +23,13 @@ void Worker::remove_lane(PortId id) {
     lanes_[id].reset();
 }
 
+void Worker::ensure_cache(std::uint32_t bridge_id) {
+    if (caches_.size() <= bridge_id) caches_.resize(bridge_id + 1);
+    if (!caches_[bridge_id]) caches_[bridge_id] = std::make_unique<flow::FlowCache>();
+}
+
+void Worker::drop_cache(std::uint32_t bridge_id) {
+    if (bridge_id < caches_.size()) caches_[bridge_id].reset();
+}
+
 }  // namespace sy::datapath

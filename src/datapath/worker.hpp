@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "datapath/drop_reason.hpp"
+#include "flow/flow_cache.hpp"
 #include "offload/tx_prepare.hpp"
 #include "packet/packet_batch.hpp"
 #include "packet/packet_pool.hpp"
@@ -59,6 +60,14 @@ class Worker {
         return id < lanes_.size() ? lanes_[id].get() : nullptr;
     }
 
+    // This worker's caches in front of a bridge's flow tables (made on the control path the
+    // first time the bridge has flows of its own; null before).
+    flow::FlowCache* cache(std::uint32_t bridge_id) {
+        return bridge_id < caches_.size() ? caches_[bridge_id].get() : nullptr;
+    }
+    void ensure_cache(std::uint32_t bridge_id);
+    void drop_cache(std::uint32_t bridge_id);
+
     // Ports with packets queued in this round, flushed at its end.
     std::vector<PortId>& dirty() { return dirty_; }
     // Scratch for flooding (capacity reserved on the control path).
@@ -71,6 +80,7 @@ class Worker {
     PacketPool pool_;
     std::vector<Packet*> segments_;
     std::vector<std::unique_ptr<PortLane>> lanes_;  // index = PortId
+    std::vector<std::unique_ptr<flow::FlowCache>> caches_;  // index = bridge id
     std::vector<PortId> dirty_;
     std::vector<SwitchPort*> flood_targets_;
 };

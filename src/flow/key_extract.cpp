@@ -122,6 +122,17 @@ void extract_key(std::span<const std::uint8_t> frame, const net::ParsedHeaders& 
 void extract_key(const Packet& packet, const net::ParsedHeaders& parsed, OfPort in_port,
                  FlowKey& key) {
     extract_key(packet.bytes(), parsed, in_port, key);
+    // The tunnel it came out of (tun_id, tun_src, tun_dst), as the tunnel port recorded it.
+    const TunnelMeta& t = packet.tunnel;
+    if (!t.present) return;
+    key.tun_id = t.id;
+    if (t.ipv6) {
+        std::memcpy(key.tun_ipv6_src, t.src.data(), 16);
+        std::memcpy(key.tun_ipv6_dst, t.dst.data(), 16);
+    } else {
+        key.tun_src = load_be32(t.src.data());
+        key.tun_dst = load_be32(t.dst.data());
+    }
 }
 
 }  // namespace sy::flow

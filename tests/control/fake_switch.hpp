@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "datapath/switch.hpp"
 
 namespace sy::control::testing {
@@ -22,11 +24,13 @@ class FakeSwitch : public datapath::Switch {
         if (auto s = injected("add_bridge"); !s) return s;
         if (bridges_.count(name)) return Status(Errc::already_exists, "bridge exists");
         bridges_[name];
+        flows_[name] = flow::make_bridge_tables(0);
         return Status::ok();
     }
     Status del_bridge(const std::string& name) override {
         calls.push_back("del_bridge " + name);
         if (!bridges_.erase(name)) return Status(Errc::not_found, "no bridge");
+        flows_.erase(name);
         return Status::ok();
     }
     Status add_port(const std::string& bridge, const datapath::PortConfig& config) override {
@@ -42,6 +46,13 @@ class FakeSwitch : public datapath::Switch {
         }
         datapath::PortInfo info;
         info.config = config;
+        if (info.config.ofport == 0) {  // the lowest free number, as the datapath gives
+            std::uint32_t n = 1;
+            while (std::any_of(it->second.begin(), it->second.end(),
+                               [n](const auto& p) { return p.config.ofport == n; }))
+                ++n;
+            info.config.ofport = n;
+        }
         info.id = ++next_id_;
         info.stats.rx_packets = 7;
         it->second.push_back(info);
@@ -78,6 +89,49 @@ class FakeSwitch : public datapath::Switch {
     }
     std::string kernel_fastpath_state() const override { return "off"; }
 
+    flow::FlowModOutcome apply_flows(const std::string& bridge,
+                                     std::span<const flow::FlowMod> mods) override {
+        calls.push_back("apply_flows " + bridge);
+        auto it = flows_.find(bridge);
+        if (it == flows_.end()) {
+            flow::FlowModOutcome out;
+            out.status = Status(Errc::not_found, "no bridge");
+            return out;
+        }
+        return it->second->apply(mods, 0);
+    }
+    flow::FlowModOutcome replace_flows(const std::string& bridge,
+                                       std::span<const flow::FlowMod> mods) override {
+        calls.push_back("replace_flows " + bridge);
+        auto it = flows_.find(bridge);
+        if (it == flows_.end()) {
+            flow::FlowModOutcome out;
+            out.status = Status(Errc::not_found, "no bridge");
+            return out;
+        }
+        return it->second->replace_all(mods, 0);
+    }
+    Result<std::vector<flow::FlowStats>> dump_flows(const std::string& bridge,
+                                                    const flow::FlowFilter& filter) const override {
+        auto it = flows_.find(bridge);
+        if (it == flows_.end()) return Status(Errc::not_found, "no bridge");
+        return it->second->dump(filter, 0);
+    }
+    Result<flow::AggregateStats> aggregate_flows(const std::string& bridge,
+                                                 const flow::FlowFilter& filter) const override {
+        auto it = flows_.find(bridge);
+        if (it == flows_.end()) return Status(Errc::not_found, "no bridge");
+        return it->second->aggregate(filter);
+    }
+    Result<std::vector<flow::TableStats>> table_stats(const std::string& bridge) const override {
+        auto it = flows_.find(bridge);
+        if (it == flows_.end()) return Status(Errc::not_found, "no bridge");
+        return it->second->table_stats();
+    }
+    Result<datapath::TraceReport> trace(const std::string&, const datapath::TraceRequest&) override {
+        return Status(Errc::unsupported, "the fake switch does not trace");
+    }
+
     bool has_port(const std::string& bridge, const std::string& port) const {
         auto it = bridges_.find(bridge);
         if (it == bridges_.end()) return false;
@@ -93,6 +147,7 @@ class FakeSwitch : public datapath::Switch {
         return Status(Errc::io_error, "injected failure in " + call);
     }
     std::map<std::string, std::vector<datapath::PortInfo>> bridges_;
+    std::map<std::string, std::unique_ptr<flow::FlowTables>> flows_;
     std::uint32_t next_id_ = 0;
 };
 

@@ -40,8 +40,8 @@ class StateStoreTest : public ::testing::Test {
         t.unsafe_mark_verified = true;
         Attachment a{"web",          "/run/netns/web",    "eth0", "10.200.0.1/24",
                      "10.200.0.254", "02:00:00:00:00:01", 1400};
-        c.bridges.push_back({"br0", {{p, a}, {t, std::nullopt}}});
-        c.bridges.push_back({"br1", {}});
+        c.bridges.push_back({"br0", {{p, a}, {t, std::nullopt}}, std::nullopt});
+        c.bridges.push_back({"br1", {}, std::nullopt});
         return c;
     }
     fs::path dir_;

@@ -144,7 +144,7 @@ TEST(SwitchServiceRestore, RestoresWhatExistsAndReportsTheRest) {
     host.links = {"veth1"};
     Config config;
     Attachment gone{"old", "/run/netns/old", "eth0", "10.200.0.3/24", {}, {}, {}};
-    config.bridges.push_back({"br0", {{port("veth1"), std::nullopt}, {port("syold"), gone}}});
+    config.bridges.push_back({"br0", {{port("veth1"), std::nullopt}, {port("syold"), gone}}, std::nullopt});
     SwitchService service(sw, StateStore(""), host.links_api(), config);
     auto report = service.restore();
     ASSERT_EQ(report.size(), 1u);

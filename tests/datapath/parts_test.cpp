@@ -25,7 +25,7 @@ struct Parts : ::testing::Test {
     std::vector<port::MemoryPort*> io;
     std::vector<SwitchPort*> ports;
 
-    void SetUp() override { br = registry.add_bridge("br0", 300'000'000'000ull).value(); }
+    void SetUp() override { br = registry.add_bridge("br0", 300'000'000'000ull, 0).value(); }
 
     SwitchPort* add(const std::string& name, std::uint32_t ofport = 0) {
         PortConfig c;
