@@ -1,14 +1,16 @@
 #pragma once
 // The per-poll-thread caches in front of translation, as OVS's dpif-netdev: an exact-match
 // cache, then a megaflow cache, then translation (flow/translate.hpp) on a miss. The
-// datapath calls lookup_or_translate() once per packet, executes the entry's Program, and
-// credits the entry once per group of packets of a batch that got the same entry, so the
-// flows' counters (dump-flows) and the tables' counters stay attributed to the right flows
-// however a packet was classified.
+// datapath looks a batch up, executes each entry's Program, and credits each entry once per
+// group of the batch's packets that got it, so the flows' counters (dump-flows) and the
+// tables' counters stay attributed to the right flows however a packet was classified.
 //
-//   const CacheEntry* e = cache.lookup_or_translate(tables, packet_key);
-//   ... execute e->program ...
-//   cache.credit(*e, packets_in_group, bytes_in_group, now_ns);
+//   const FlowKey* keys[32];  const CacheEntry* got[32];      // one batch
+//   cache.lookup_or_translate(tables, std::span(keys, n), got);
+//   ... group the packets by got[i], execute got[i]->program on each group ...
+//   cache.credit(*entry, packets_in_group, bytes_in_group, now_ns);   // once per group
+//
+// (lookup_or_translate(tables, key) does one key.)
 //
 // Validity: both caches are dropped the first time they meet a tables generation other than
 // the one they were filled under. Every flow change bumps it, and generations are unique
@@ -71,10 +73,10 @@ class FlowCache {
         lookup_or_translate(tables, std::span(&one, 1), std::span(&e, 1));
         return e;
     }
-    // A batch at once (keys[i] -> out[i]), what the datapath should call: the tables'
-    // generation is checked once, and the exact-match sets of all keys are fetched from
-    // memory together before any is looked at, so a batch of new flows waits for memory
-    // about once rather than once per packet.
+    // A batch at once (keys[i] -> out[i], out at least as long), what the datapath should
+    // call: the tables' generation is checked once, and the exact-match sets of all keys are
+    // fetched from memory together before any is looked at, so a batch of new flows waits
+    // for memory about once rather than once per packet.
     void lookup_or_translate(const FlowTables& tables, std::span<const FlowKey* const> keys,
                              std::span<const CacheEntry*> out) {
         if (tables.generation() != generation_) [[unlikely]]
