@@ -32,7 +32,12 @@ struct CacheEntry {
     std::uint8_t n_visits = 0;
     bool in_use = false;
     bool referenced = false;  // CLOCK: hit since the hand last passed
-    FlowKey key;              // the translated key under the mask
+    // Free for the datapath's grouping of a batch by entry (OVS keeps the same in its
+    // flows): e.g. "batch_group is this entry's group while batch_tag is this batch's
+    // number", O(1) per packet. The cache never reads them.
+    mutable std::uint64_t batch_tag = 0;
+    mutable std::uint32_t batch_group = 0;
+    FlowKey key;  // the translated key under the mask
     std::array<Visit, Translation::kMaxVisits> visits{};
     Program program;
 
