@@ -46,7 +46,7 @@ struct Classifier::Subtable {
     }
     std::size_t home(std::uint64_t h) const { return h & (slots.size() - 1); }
     bool same(std::size_t node, const std::uint64_t* vals) const {
-        const std::uint64_t* k = &keys[node * n_words];
+        const std::uint64_t* k = keys.data() + node * n_words;  // no words: no data
         std::uint64_t diff = 0;
         for (std::size_t i = 0; i < n_words; ++i) diff |= k[i] ^ vals[i];
         return diff == 0;
@@ -100,7 +100,7 @@ struct Classifier::Subtable {
         slots[hole] = 0;
         const std::size_t last = node_count() - 1;
         if (node != last) {
-            std::copy_n(&keys[last * n_words], n_words, &keys[node * n_words]);
+            std::copy_n(keys.data() + last * n_words, n_words, keys.data() + node * n_words);
             hashes[node] = hashes[last];
             rules[node] = std::move(rules[last]);
             slots[slot_of(last)] = static_cast<std::uint32_t>(node + 1);

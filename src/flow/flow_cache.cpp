@@ -1,31 +1,34 @@
 #include "flow/flow_cache.hpp"
 
-#include "flow/word_hash.hpp"
+#include <algorithm>
 
 namespace sy::flow {
 
 FlowCache::FlowCache(const FlowCacheConfig& config)
     : emc_(config.emc_entries),
       megaflows_(config.megaflows, config.max_masks, kStableLookups),
-      scratch_(kStableLookups) {}
+      scratch_(kStableLookups),
+      emc_one_in_(std::max<std::uint32_t>(config.emc_insert_one_in, 1)),
+      slot_(std::clamp(config.credit_slot, 0, kCreditSlots - 1)) {}
 
-const CacheEntry* FlowCache::lookup_or_translate(const FlowTables& tables, const FlowKey& key) {
-    ++seq_;
-    if (tables.generation() != generation_) {
-        if (generation_ != 0) bump(invalidations_);
-        flush();
-        generation_ = tables.generation();
-    }
-    const std::uint64_t h = hash_words(key.words(), FlowKey::kWords, 0x9e3779b97f4a7c15ull);
-    if (CacheEntry* e = emc_.lookup(key, h)) {
-        e->last_used = seq_;
-        e->referenced = true;
-        bump(emc_hits_);
-        return e;
-    }
+bool FlowCache::emc_admits() {
+    if (emc_one_in_ == 1) return true;
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 17;
+    rng_ ^= rng_ << 5;
+    return rng_ % emc_one_in_ == 0;
+}
+
+void FlowCache::invalidate(const FlowTables& tables) {
+    if (generation_ != 0) bump(invalidations_);
+    flush();
+    generation_ = tables.generation();
+}
+
+const CacheEntry* FlowCache::miss(const FlowTables& tables, const FlowKey& key, std::uint64_t h) {
     if (CacheEntry* e = megaflows_.lookup(key, seq_)) {
         bump(megaflow_hits_);
-        emc_.insert(key, h, e);
+        if (emc_admits()) emc_.insert(key, h, e);
         return e;
     }
     bump(misses_);
@@ -33,7 +36,7 @@ const CacheEntry* FlowCache::lookup_or_translate(const FlowTables& tables, const
     CacheEntry* e;
     if (translation_.cacheable) {
         e = megaflows_.insert(key, translation_, tables, seq_);
-        emc_.insert(key, h, e);
+        if (emc_admits()) emc_.insert(key, h, e);
         evictions_.store(megaflows_.evictions(), std::memory_order_relaxed);
         mask_evictions_.store(megaflows_.mask_evictions(), std::memory_order_relaxed);
     } else {

@@ -1,14 +1,16 @@
 #pragma once
 // The per-poll-thread caches in front of translation, as OVS's dpif-netdev: an exact-match
 // cache, then a megaflow cache, then translation (flow/translate.hpp) on a miss. The
-// datapath calls lookup_or_translate() once per packet, executes the entry's Program, and
-// credits the entry once per group of packets of a batch that got the same entry, so the
-// flows' counters (dump-flows) and the tables' counters stay attributed to the right flows
-// however a packet was classified.
+// datapath looks a batch up, executes each entry's Program, and credits each entry once per
+// group of the batch's packets that got it, so the flows' counters (dump-flows) and the
+// tables' counters stay attributed to the right flows however a packet was classified.
 //
-//   const CacheEntry* e = cache.lookup_or_translate(tables, packet_key);
-//   ... execute e->program ...
-//   FlowCache::credit(*e, packets_in_group, bytes_in_group, now_ns);
+//   const FlowKey* keys[32];  const CacheEntry* got[32];      // one batch
+//   cache.lookup_or_translate(tables, std::span(keys, n), got);
+//   ... group the packets by got[i], execute got[i]->program on each group ...
+//   cache.credit(*entry, packets_in_group, bytes_in_group, now_ns);   // once per group
+//
+// (lookup_or_translate(tables, key) does one key.)
 //
 // Validity: both caches are dropped the first time they meet a tables generation other than
 // the one they were filled under. Every flow change bumps it, and generations are unique
@@ -22,8 +24,10 @@
 // One per poll thread: not thread-safe, except stats(), which any thread may read.
 // Allocation-free after construction.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "flow/emc.hpp"
@@ -33,8 +37,12 @@ namespace sy::flow {
 
 struct FlowCacheConfig {
     std::uint32_t emc_entries = 8192;  // rounded up to a power of two; 0: no exact-match cache
-    std::uint32_t megaflows = 4096;    // at least 2 * kStableLookups + 2
-    std::uint32_t max_masks = 128;     // distinct megaflow masks (more than kStableLookups)
+    // A key enters the EMC with probability 1/emc_insert_one_in (OVS's emc-insert-inv-prob):
+    // floods of short flows do not evict the long ones, which get in after a few packets.
+    std::uint32_t emc_insert_one_in = 100;  // 1: every time
+    std::uint32_t megaflows = 4096;         // at least 2 * kStableLookups + 2
+    std::uint32_t max_masks = 128;          // distinct megaflow masks (more than kStableLookups)
+    int credit_slot = 0;                    // this poll thread's counter slot (< kCreditSlots)
 };
 
 struct FlowCacheStats {
@@ -58,14 +66,61 @@ class FlowCache {
     FlowCache& operator=(const FlowCache&) = delete;
 
     // The entry for `key`: from a cache, or translated against `tables` now (and cached).
-    // Never null.
-    const CacheEntry* lookup_or_translate(const FlowTables& tables, const FlowKey& key);
+    // Never null. The hit paths are inline; a miss calls out.
+    const CacheEntry* lookup_or_translate(const FlowTables& tables, const FlowKey& key) {
+        const FlowKey* const one = &key;
+        const CacheEntry* e = nullptr;
+        lookup_or_translate(tables, std::span(&one, 1), std::span(&e, 1));
+        return e;
+    }
+    // A batch at once (keys[i] -> out[i], out at least as long), what the datapath should
+    // call: the tables' generation is checked once, and the exact-match sets of all keys are
+    // fetched from memory together before any is looked at, so a batch of new flows waits
+    // for memory about once rather than once per packet.
+    void lookup_or_translate(const FlowTables& tables, std::span<const FlowKey* const> keys,
+                             std::span<const CacheEntry*> out) {
+        if (tables.generation() != generation_) [[unlikely]]
+            invalidate(tables);
+        // A translation that depended on no key bit at all (the default NORMAL table, a
+        // table with one catch-all flow) answers for every packet: nothing to hash.
+        if (CacheEntry* u = megaflows_.universal()) {
+            seq_ += keys.size();
+            u->last_used = seq_;
+            u->referenced = true;
+            std::fill(out.begin(), out.begin() + static_cast<long>(keys.size()), u);
+            add(megaflow_hits_, keys.size());
+            return;
+        }
+        std::uint64_t hashes[64];
+        std::uint64_t hits = 0;
+        for (std::size_t base = 0; base < keys.size(); base += 64) {
+            const std::size_t n = std::min<std::size_t>(64, keys.size() - base);
+            for (std::size_t i = 0; i < n; ++i) {
+                hashes[i] = emc_hash(*keys[base + i]);
+                emc_.prefetch(hashes[i]);
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                ++seq_;
+                if (CacheEntry* e = emc_.lookup(*keys[base + i], hashes[i])) {
+                    e->last_used = seq_;
+                    e->referenced = true;
+                    ++hits;
+                    out[base + i] = e;
+                } else {
+                    // A miss can translate, evict, even drop a mask: the batch's earlier
+                    // entries are safe (kStableLookups), and the tables cannot change.
+                    out[base + i] = miss(tables, *keys[base + i], hashes[i]);
+                }
+            }
+        }
+        add(emc_hits_, hits);
+    }
 
-    // Credits `packets` packets, `bytes` bytes in all, to the entry's flows and tables.
-    // Lock-free; call once per group of packets that got this entry.
-    static void credit(const CacheEntry& entry, std::uint64_t packets, std::uint64_t bytes,
-                       std::uint64_t now_ns) {
-        flow::credit(*entry.tables, entry.visited(), packets, bytes, now_ns);
+    // Credits `packets` packets, `bytes` bytes in all, to the entry's flows and tables, in
+    // this cache's counter slot. Lock-free; call once per group of packets that got `entry`.
+    void credit(const CacheEntry& entry, std::uint64_t packets, std::uint64_t bytes,
+                std::uint64_t now_ns) const {
+        flow::credit(*entry.tables, entry.visited(), packets, bytes, now_ns, slot_);
     }
 
     FlowCacheStats stats() const;
@@ -74,13 +129,22 @@ class FlowCache {
     void flush();
 
   private:
-    static void bump(std::atomic<std::uint64_t>& c) {
-        c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // one writer
+    // One writer (this poll thread): a plain add, readable from any thread.
+    static void add(std::atomic<std::uint64_t>& c, std::uint64_t n) {
+        c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
     }
+    static void bump(std::atomic<std::uint64_t>& c) { add(c, 1); }
+
+    bool emc_admits();
+    void invalidate(const FlowTables& tables);
+    const CacheEntry* miss(const FlowTables& tables, const FlowKey& key, std::uint64_t h);
 
     ExactMatchCache emc_;
     MegaflowCache megaflows_;
     std::vector<CacheEntry> scratch_;  // uncacheable translations, round robin
+    std::uint32_t emc_one_in_;
+    std::uint32_t rng_ = 0x9e3779b9u;  // xorshift32 state for EMC admission
+    int slot_;
     std::uint32_t next_scratch_ = 0;
     Translation translation_;
     std::uint64_t generation_ = 0;  // of the tables the entries were made from; 0: none

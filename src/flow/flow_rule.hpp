@@ -4,10 +4,11 @@
 // the rules; the classifier, translations and cache entries point at them.
 //
 // The counters are the one part poll threads write: they credit them once per group of
-// packets that hit the same cache entry (flow/flow_cache.hpp), lock-free, while the control
+// packets that got the same cache entry (flow/flow_cache.hpp), lock-free, while the control
 // plane reads them for dump-flows, aggregate stats and idle timeouts. Everything else in a
 // rule changes only under the datapath's control lock (flow/flow_tables.hpp, "Threads").
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 
@@ -15,34 +16,57 @@
 
 namespace sy::flow {
 
-// Packets, bytes and the time of the last packet. Relaxed atomics: several poll threads may
-// credit one flow; a reader can see a group's packets before its bytes, which dump-flows
+// How many poll threads can credit flows at the same time, each through its own slot.
+inline constexpr int kCreditSlots = 4;
+
+// Packets, bytes and the time of the last packet. Each poll thread credits its own slot
+// (FlowCacheConfig::credit_slot), so a credit is a few plain loads and stores on relaxed
+// atomics: no locked instruction, no cache line shared between threads, nothing lost. Readers
+// add the slots up; a reader can see a group's packets before its bytes, which dump-flows
 // tolerates (OVS's counters are no more coherent than that).
 class FlowCounters {
   public:
-    void credit(std::uint64_t packets, std::uint64_t bytes, std::uint64_t now_ns) {
-        packets_.fetch_add(packets, std::memory_order_relaxed);
-        bytes_.fetch_add(bytes, std::memory_order_relaxed);
-        // A plain store when time moved on: no read-modify-write for the timestamp, and two
-        // threads racing can only leave one of two nearly equal times.
-        if (now_ns > last_used_.load(std::memory_order_relaxed))
-            last_used_.store(now_ns, std::memory_order_relaxed);
+    // Only one thread at a time may credit a given slot.
+    void credit(int slot, std::uint64_t packets, std::uint64_t bytes, std::uint64_t now_ns) {
+        Slot& s = slots_[slot];
+        s.packets.store(s.packets.load(std::memory_order_relaxed) + packets,
+                        std::memory_order_relaxed);
+        s.bytes.store(s.bytes.load(std::memory_order_relaxed) + bytes, std::memory_order_relaxed);
+        if (now_ns > s.last_used.load(std::memory_order_relaxed))
+            s.last_used.store(now_ns, std::memory_order_relaxed);
     }
-    std::uint64_t packets() const { return packets_.load(std::memory_order_relaxed); }
-    std::uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-    std::uint64_t last_used_ns() const { return last_used_.load(std::memory_order_relaxed); }
+    std::uint64_t packets() const { return sum(&Slot::packets); }
+    std::uint64_t bytes() const { return sum(&Slot::bytes); }
+    std::uint64_t last_used_ns() const {
+        std::uint64_t t = 0;
+        for (const Slot& s : slots_) t = std::max(t, s.last_used.load(std::memory_order_relaxed));
+        return t;
+    }
 
-    // Control plane only (add, modify, replace-flows).
+    // Control plane only, when no poll thread credits (add, modify, replace-flows).
     void set(std::uint64_t packets, std::uint64_t bytes, std::uint64_t last_used_ns) {
-        packets_.store(packets, std::memory_order_relaxed);
-        bytes_.store(bytes, std::memory_order_relaxed);
-        last_used_.store(last_used_ns, std::memory_order_relaxed);
+        for (Slot& s : slots_) {
+            s.packets.store(0, std::memory_order_relaxed);
+            s.bytes.store(0, std::memory_order_relaxed);
+            s.last_used.store(0, std::memory_order_relaxed);
+        }
+        slots_[0].packets.store(packets, std::memory_order_relaxed);
+        slots_[0].bytes.store(bytes, std::memory_order_relaxed);
+        slots_[0].last_used.store(last_used_ns, std::memory_order_relaxed);
     }
 
   private:
-    std::atomic<std::uint64_t> packets_{0};
-    std::atomic<std::uint64_t> bytes_{0};
-    std::atomic<std::uint64_t> last_used_{0};
+    struct alignas(64) Slot {
+        std::atomic<std::uint64_t> packets{0};
+        std::atomic<std::uint64_t> bytes{0};
+        std::atomic<std::uint64_t> last_used{0};
+    };
+    std::uint64_t sum(std::atomic<std::uint64_t> Slot::*member) const {
+        std::uint64_t n = 0;
+        for (const Slot& s : slots_) n += (s.*member).load(std::memory_order_relaxed);
+        return n;
+    }
+    Slot slots_[kCreditSlots];
 };
 
 struct FlowRule {

@@ -305,8 +305,8 @@ TableStats FlowTables::table_stats(std::uint8_t table) const {
     TableStats s;
     s.table = table;
     s.active = static_cast<std::uint32_t>(tables_[table].size());
-    s.lookups = counters_[table].lookups.load(std::memory_order_relaxed);
-    s.matched = counters_[table].matched.load(std::memory_order_relaxed);
+    s.lookups = counters_[table].lookups();
+    s.matched = counters_[table].matched();
     return s;
 }
 

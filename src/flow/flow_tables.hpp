@@ -66,14 +66,32 @@ struct AggregateStats {
     std::uint32_t flows = 0;
 };
 
-// Per-table counters, credited by poll threads through cache entries (OpenFlow table stats).
-struct TableCounters {
-    mutable std::atomic<std::uint64_t> lookups{0};  // packets looked up in the table
-    mutable std::atomic<std::uint64_t> matched{0};  // ... that matched a flow there
-    void credit(std::uint64_t packets, bool hit) const {
-        lookups.fetch_add(packets, std::memory_order_relaxed);
-        if (hit) matched.fetch_add(packets, std::memory_order_relaxed);
+// Per-table counters (OpenFlow table stats), credited by poll threads through cache
+// entries, one slot per thread as FlowCounters.
+class TableCounters {
+  public:
+    void credit(int slot, std::uint64_t packets, bool hit) const {
+        Slot& s = slots_[slot];
+        s.lookups.store(s.lookups.load(std::memory_order_relaxed) + packets,
+                        std::memory_order_relaxed);
+        if (hit)
+            s.matched.store(s.matched.load(std::memory_order_relaxed) + packets,
+                            std::memory_order_relaxed);
     }
+    std::uint64_t lookups() const { return sum(&Slot::lookups); }  // packets looked up here
+    std::uint64_t matched() const { return sum(&Slot::matched); }  // ... that matched a flow
+
+  private:
+    struct alignas(64) Slot {
+        std::atomic<std::uint64_t> lookups{0};
+        std::atomic<std::uint64_t> matched{0};
+    };
+    std::uint64_t sum(std::atomic<std::uint64_t> Slot::*member) const {
+        std::uint64_t n = 0;
+        for (const Slot& s : slots_) n += (s.*member).load(std::memory_order_relaxed);
+        return n;
+    }
+    mutable Slot slots_[kCreditSlots];
 };
 struct TableStats {
     std::uint8_t table = 0;

@@ -58,7 +58,7 @@ MegaflowCache::MegaflowCache(std::uint32_t capacity, std::uint32_t max_masks, st
     : capacity_(std::max(capacity, 2 * pinned + 2)), pinned_(pinned) {
     entries_.reserve(capacity_);  // never grows past this: handed-out pointers stay valid
     free_.reserve(capacity_);
-    slots_.assign(std::bit_ceil(2 * std::size_t{capacity_}), 0);
+    slots_.assign(std::bit_ceil(2 * std::size_t{capacity_}), Slot{});
     masks_.resize(std::max(max_masks, pinned + 1));  // more masks than pinned entries
     scratch_pinned_.assign(masks_.size(), false);
     order_.reserve(masks_.size());
@@ -73,8 +73,10 @@ CacheEntry* MegaflowCache::lookup(const FlowKey& key, std::uint64_t seq) {
     for (const std::uint16_t m : order_) {
         Mask& mk = masks_[m];
         const std::uint64_t h = mk.hash(key, vals);
-        for (std::size_t i = home(h); slots_[i] != 0; i = (i + 1) & wrap) {
-            CacheEntry& e = entries_[slots_[i] - 1];
+        const std::uint32_t tag = tag_of(h);
+        for (std::size_t i = home(h); slots_[i].entry != 0; i = (i + 1) & wrap) {
+            if (slots_[i].tag != tag) continue;
+            CacheEntry& e = entries_[slots_[i].entry - 1];
             if (e.hash == h && e.mask == m && mk.same(e.key, vals)) {
                 ++mk.hits;
                 e.referenced = true;
@@ -114,16 +116,16 @@ void MegaflowCache::unlink(std::uint32_t index) {
     CacheEntry& e = entries_[index];
     const std::size_t wrap = slots_.size() - 1;
     std::size_t hole = home(e.hash);
-    while (slots_[hole] != index + 1) hole = (hole + 1) & wrap;
-    for (std::size_t j = (hole + 1) & wrap; slots_[j] != 0; j = (j + 1) & wrap) {
-        const std::size_t k = home(entries_[slots_[j] - 1].hash);
+    while (slots_[hole].entry != index + 1) hole = (hole + 1) & wrap;
+    for (std::size_t j = (hole + 1) & wrap; slots_[j].entry != 0; j = (j + 1) & wrap) {
+        const std::size_t k = home(entries_[slots_[j].entry - 1].hash);
         const bool stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
         if (!stays) {
             slots_[hole] = slots_[j];
             hole = j;
         }
     }
-    slots_[hole] = 0;
+    slots_[hole] = Slot{};
     Mask& mk = masks_[e.mask];
     if (--mk.entries == 0) {
         mk.live = false;
@@ -132,6 +134,7 @@ void MegaflowCache::unlink(std::uint32_t index) {
     e.in_use = false;
     ++e.epoch;
     --used_;
+    if (universal_ == &e) universal_ = nullptr;
 }
 
 std::uint32_t MegaflowCache::take_free(std::uint64_t seq) {
@@ -180,10 +183,11 @@ CacheEntry* MegaflowCache::insert(const FlowKey& key, const Translation& t,
     ++e.epoch;
     const std::size_t wrap = slots_.size() - 1;
     std::size_t i = home(e.hash);
-    while (slots_[i] != 0) i = (i + 1) & wrap;
-    slots_[i] = index + 1;
+    while (slots_[i].entry != 0) i = (i + 1) & wrap;
+    slots_[i] = Slot{index + 1, tag_of(e.hash)};
     ++mk.entries;
     ++used_;
+    if (mk.n_words == 0) universal_ = &e;
     return &e;
 }
 
@@ -218,11 +222,12 @@ void MegaflowCache::clear() {
         e.in_use = false;
         free_.push_back(i);
     }
-    std::fill(slots_.begin(), slots_.end(), 0);
+    std::fill(slots_.begin(), slots_.end(), Slot{});
     for (Mask& mk : masks_) mk.live = false;
     order_.clear();
     used_ = 0;
     hand_ = 0;
+    universal_ = nullptr;
 }
 
 }  // namespace sy::flow

@@ -22,21 +22,26 @@ namespace sy::flow {
 
 // What the datapath gets for a packet: the program to execute and the flows to credit.
 struct CacheEntry {
-    Program program;
+    // In the order a probe, a hit and a credit read them: the bookkeeping and the masked key
+    // (megaflow probes), the visits (credits), then the program (execution).
     const FlowTables* tables = nullptr;  // the visits' tables (for crediting)
+    std::uint64_t last_used = 0;         // lookup sequence number it was last handed out at
+    std::uint64_t hash = 0;              // of the masked key's words, under its mask
+    std::uint32_t epoch = 1;             // changes whenever the entry is refilled or dropped
+    std::uint16_t mask = 0;              // index into the cache's masks
     std::uint8_t n_visits = 0;
-    std::array<Visit, Translation::kMaxVisits> visits{};
-    std::span<const Visit> visited() const { return {visits.data(), n_visits}; }
-
-    // The cache's bookkeeping.
-    FlowKey key;                  // the translated key under the mask
-    std::uint64_t hash = 0;       // of those words, and the mask
-    std::uint64_t last_used = 0;  // lookup sequence number it was last handed out at
-    std::uint32_t epoch = 1;      // changes whenever the entry is refilled or dropped
-    std::uint16_t mask = 0;       // index into the cache's masks
     bool in_use = false;
     bool referenced = false;  // CLOCK: hit since the hand last passed
+    // Free for the datapath's grouping of a batch by entry (OVS keeps the same in its
+    // flows): e.g. "batch_group is this entry's group while batch_tag is this batch's
+    // number", O(1) per packet. The cache never reads them.
+    mutable std::uint64_t batch_tag = 0;
+    mutable std::uint32_t batch_group = 0;
+    FlowKey key;  // the translated key under the mask
+    std::array<Visit, Translation::kMaxVisits> visits{};
+    Program program;
 
+    std::span<const Visit> visited() const { return {visits.data(), n_visits}; }
     // Program, visits and tables of `t` (translated against `tables`).
     void fill(const Translation& t, const FlowTables& tables);
 };
@@ -56,6 +61,8 @@ class MegaflowCache {
                        std::uint64_t seq);
     void clear();
 
+    // The entry whose mask is all zero, if there is one: it covers every key.
+    CacheEntry* universal() const { return universal_; }
     std::uint32_t size() const { return used_; }
     std::uint32_t mask_count() const { return static_cast<std::uint32_t>(order_.size()); }
     std::uint64_t evictions() const { return evictions_; }
@@ -71,13 +78,21 @@ class MegaflowCache {
     void resort();
     void evict_mask(std::uint64_t seq);
 
-    std::vector<CacheEntry> entries_;   // reserved at construction, constructed on demand
-    std::vector<std::uint32_t> free_;   // entries_ indexes not in use
-    std::vector<std::uint32_t> slots_;  // entry + 1; 0: empty. 2x capacity, power of two
+    std::vector<CacheEntry> entries_;  // reserved at construction, constructed on demand
+    std::vector<std::uint32_t> free_;  // entries_ indexes not in use
+    // The index: entry + 1 (0: empty) and the top half of the entry's hash, so a probe skips
+    // other entries without touching them. 2x capacity, a power of two.
+    struct Slot {
+        std::uint32_t entry = 0;
+        std::uint32_t tag = 0;
+    };
+    static std::uint32_t tag_of(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 32); }
+    std::vector<Slot> slots_;
     std::vector<Mask> masks_;           // reserved
     std::vector<std::uint16_t> order_;  // masks in use, most hits first
     std::uint32_t capacity_, pinned_;
     std::uint32_t used_ = 0;
+    CacheEntry* universal_ = nullptr;
     std::uint32_t hand_ = 0;
     std::uint32_t since_sort_ = 0;
     std::uint64_t evictions_ = 0, mask_evictions_ = 0;

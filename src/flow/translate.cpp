@@ -550,12 +550,4 @@ void translate(const FlowTables& tables, const FlowKey& key, const TranslateOpti
     walk.run();
 }
 
-void credit(const FlowTables& tables, std::span<const Visit> visits, std::uint64_t packets,
-            std::uint64_t bytes, std::uint64_t now_ns) {
-    for (const Visit& v : visits) {
-        tables.counters(v.table).credit(packets, v.rule != nullptr);
-        if (v.rule != nullptr) v.rule->counters.credit(packets, bytes, now_ns);
-    }
-}
-
 }  // namespace sy::flow

@@ -112,8 +112,14 @@ inline Translation translate(const FlowTables& tables, const FlowKey& key,
 }
 
 // Credits `packets` packets of `bytes` bytes in all to every visit: the flow's counters and
-// last-used time, the table's lookup and matched counts. Lock-free; any thread.
-void credit(const FlowTables& tables, std::span<const Visit> visits, std::uint64_t packets,
-            std::uint64_t bytes, std::uint64_t now_ns);
+// last-used time, the table's lookup and matched counts, in counter slot `slot` (one per
+// poll thread; see FlowCounters). Lock-free.
+inline void credit(const FlowTables& tables, std::span<const Visit> visits, std::uint64_t packets,
+                   std::uint64_t bytes, std::uint64_t now_ns, int slot = 0) {
+    for (const Visit& v : visits) {
+        tables.counters(v.table).credit(slot, packets, v.rule != nullptr);
+        if (v.rule != nullptr) v.rule->counters.credit(slot, packets, bytes, now_ns);
+    }
+}
 
 }  // namespace sy::flow

@@ -33,7 +33,10 @@ inline std::uint64_t hash_words(const std::uint64_t* w, std::size_t n, std::uint
         c = rotl64((c ^ w[i + 2]) * k1, 27);
         d = rotl64((d ^ w[i + 3]) * k2, 33);
     }
-    for (; i < n; ++i) a = rotl64((a ^ w[i]) * k1, 31) * k2;
+    // Up to three words left: one more lane step each, still independent.
+    if (i < n) a = rotl64((a ^ w[i]) * k1, 31);
+    if (i + 1 < n) b = rotl64((b ^ w[i + 1]) * k2, 29);
+    if (i + 2 < n) c = rotl64((c ^ w[i + 2]) * k1, 27);
     return fmix64(a ^ rotl64(b, 17) ^ rotl64(c, 37) ^ rotl64(d, 49) ^ n);
 }
 

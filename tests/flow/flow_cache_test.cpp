@@ -23,10 +23,16 @@ Match dst(unsigned last) {
     return m;
 }
 
+FlowCacheConfig always_emc() {
+    FlowCacheConfig c;
+    c.emc_insert_one_in = 1;
+    return c;
+}
+
 TEST(FlowCache, SecondPacketOfAFlowHitsTheEmcAndAnotherFlowTheMegaflow) {
     auto t = make_bridge_tables(0);
     t->apply(fb::add(0, 10, dst(2), {fb::output(2)}), 0);
-    FlowCache c;
+    FlowCache c(always_emc());
     const CacheEntry* a = c.lookup_or_translate(*t, pkt(2, 1000));
     const CacheEntry* b = c.lookup_or_translate(*t, pkt(2, 1000));
     const CacheEntry* d = c.lookup_or_translate(*t, pkt(2, 2000));  // other port, same megaflow
@@ -45,6 +51,33 @@ TEST(FlowCache, SecondPacketOfAFlowHitsTheEmcAndAnotherFlowTheMegaflow) {
     EXPECT_TRUE(normal->program.is_plain_normal());
     EXPECT_EQ(c.stats().megaflows, 2u);
     EXPECT_EQ(c.stats().masks, 2u);
+}
+
+TEST(FlowCache, ALongFlowGetsIntoTheEmcSoonAShortOneRarely) {
+    auto t = make_bridge_tables(0);
+    t->apply(fb::add(0, 10, dst(9), {fb::output(2)}), 0);  // something to look at
+    FlowCache c;                                           // admission one in 100, as OVS
+    for (int i = 0; i < 1000; ++i) c.lookup_or_translate(*t, pkt(2));
+    EXPECT_GT(c.stats().emc_hits, 900u);
+    FlowCache d;
+    for (std::uint16_t sport = 0; sport < 1000; ++sport) d.lookup_or_translate(*t, pkt(2, sport));
+    EXPECT_EQ(d.stats().emc_hits, 0u);
+    EXPECT_EQ(d.stats().megaflow_hits, 999u);
+}
+
+TEST(FlowCache, ATranslationThatReadNoKeyBitAnswersForEveryPacket) {
+    auto t = make_bridge_tables(0);
+    FlowCache c(always_emc());
+    const CacheEntry* a = c.lookup_or_translate(*t, pkt(2));
+    EXPECT_EQ(c.lookup_or_translate(*t, pkt(3, 5, 2)), a);
+    FlowKey arp;
+    arp.dl_type = 0x0806;
+    EXPECT_EQ(c.lookup_or_translate(*t, arp), a);
+    EXPECT_EQ(c.stats().misses, 1u);
+    EXPECT_EQ(c.stats().emc_hits, 0u);  // not even hashed
+    t->apply(fb::add(0, 10, dst(2), {fb::output(2)}), 0);
+    EXPECT_EQ(c.lookup_or_translate(*t, pkt(2))->program.ops[0].port, 2u);
+    EXPECT_TRUE(c.lookup_or_translate(*t, pkt(3))->program.is_plain_normal());
 }
 
 TEST(FlowCache, EveryFlowChangeInvalidatesBothCaches) {
@@ -105,7 +138,7 @@ TEST(FlowCache, CountersReachTheRightFlowsThroughEveryPath) {
         for (std::size_t i = 0; i < got.size();) {
             std::size_t j = i;
             while (j < got.size() && got[j].first == got[i].first) ++j;
-            FlowCache::credit(*got[i].first, j - i, (j - i) * 64, 1000 + batch);
+            c.credit(*got[i].first, j - i, (j - i) * 64, 1000 + batch);
             i = j;
         }
     }
@@ -207,7 +240,7 @@ TEST(FlowCache, UncacheableWalksAreTranslatedEveryTimeAndStillCredited) {
     EXPECT_EQ(a->program, b->program);
     EXPECT_EQ(c.stats().misses, 2u);
     EXPECT_EQ(c.stats().uncacheable, 2u);
-    FlowCache::credit(*a, 1, 64, 5);
+    c.credit(*a, 1, 64, 5);
     EXPECT_EQ(t.dump({}, 5)[0].n_packets, 1u);
 }
 
@@ -219,6 +252,7 @@ TEST(FlowCache, AlwaysAnswersWhatTranslationAnswers) {
     FlowCacheConfig cfg;
     cfg.megaflows = 300;
     cfg.emc_entries = 64;
+    cfg.emc_insert_one_in = 1;
     FlowCache c(cfg);
     auto random_flow = [&] {
         Match m = fb::ip();
