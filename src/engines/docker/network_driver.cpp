@@ -356,7 +356,8 @@ Result<json> NetworkDriver::oper_info(const json& request) {
 
 void NetworkDriver::reconcile() {
     auto config = service_.config();
-    for (const auto& [id, network] : state_.networks) {
+    const auto networks = state_.networks;  // state_ is replaced inside the loop
+    for (const auto& [id, network] : networks) {
         if (config.find_bridge(network.bridge) != nullptr) continue;
         DriverState next = state_;
         next.networks[id].created_bridge = true;
