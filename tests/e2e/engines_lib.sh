@@ -14,6 +14,7 @@ engines_cgroup=sy-e2e-$id
 docker_pid=
 prom_pid=
 declare -A preexisting=()
+ip link show docker_gwbridge >/dev/null 2>&1 && preexisting[docker_gwbridge]=1
 for path in /etc/docker /etc/docker/key.json /run/docker /run/docker/plugins /run/containerd \
     /var/lib/cni /sys/fs/cgroup/memory/libpod_parent /sys/fs/cgroup/memory/docker; do
     [ -e "$path" ] && preexisting[$path]=1
@@ -215,5 +216,7 @@ engines_cleanup() {
     [ -n "${preexisting[/run/docker]:-}" ] || rm -rf /run/docker
     [ -n "${preexisting[/run/containerd]:-}" ] || rm -rf /run/containerd
     [ -n "${preexisting[/var/lib/cni]:-}" ] || rm -rf /var/lib/cni
+    # Made by dockerd (with its data root, now gone) only if a Join answer let it.
+    [ -n "${preexisting[docker_gwbridge]:-}" ] || ip link del docker_gwbridge 2>/dev/null
 }
 trap 'engines_cleanup; cleanup' EXIT
