@@ -16,6 +16,7 @@ packages=(
   # container engines and metrics (the Docker driver, the CNI plugin, Prometheus metrics),
   # tested against the real daemons; images are built from busybox-static (no registry)
   docker.io podman containernetworking-plugins busybox-static prometheus prometheus-cpp-dev
+  libboost-dev  # Boost.Beast: HTTP of the Docker plugin socket (header-only)
 )
 
 missing=()
