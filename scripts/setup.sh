@@ -15,6 +15,10 @@ packages=(
   # the topology benchmark's --plot
   python3-matplotlib
   openvswitch-switch
+  # container engines and metrics (the Docker driver, the CNI plugin, Prometheus metrics),
+  # tested against the real daemons; images are built from busybox-static (no registry)
+  docker.io podman containernetworking-plugins busybox-static prometheus prometheus-cpp-dev
+  libboost-dev  # Boost.Beast: HTTP of the Docker plugin socket (header-only)
 )
 
 missing=()
@@ -40,3 +44,23 @@ if [ ! -e "$policy" ]; then
 fi
 trap '[ $created_policy = 1 ] && rm -f "$policy"' EXIT
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# The tests start dockerd, containerd, podman and prometheus privately. The packages enable their
+# services (policy-rc.d only stops them from starting now): undo that for the services this run
+# installed, and stop any that did start, so nothing of theirs runs at the next boot either.
+services=()
+for p in "${missing[@]}"; do
+  case $p in
+    docker.io) services+=(docker.socket docker.service containerd.service) ;;
+    prometheus) services+=(prometheus.service) ;;
+    podman) services+=(podman.socket podman.service podman-restart.service
+                       podman-auto-update.timer podman-auto-update.service) ;;
+  esac
+done
+if [ ${#services[@]} -gt 0 ] && command -v systemctl >/dev/null; then
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now "${services[@]}" >/dev/null 2>&1 || true
+  else
+    systemctl disable "${services[@]}" >/dev/null 2>&1 || true  # offline: only the links
+  fi
+fi

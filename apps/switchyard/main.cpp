@@ -2,6 +2,9 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
+#include "engines/cni/plugin.hpp"
 #include "verbs.hpp"
 
 namespace sy::app {
@@ -16,6 +19,9 @@ Context& context() {
 }  // namespace sy::app
 
 int main(int argc, char** argv) {
+    // Run by a container runtime as a CNI plugin ("type": "switchyard" finds this binary, or
+    // a link to it, in CNI_PATH): no arguments, the command in CNI_COMMAND.
+    if (argc == 1 && std::getenv("CNI_COMMAND") != nullptr) return sy::engines::cni::cni_main();
     CLI::App app{"switchyard: a userspace virtual switch for containers"};
     app.require_subcommand(1);
     app.fallthrough();  // root options may also follow the verb
@@ -24,7 +30,7 @@ int main(int argc, char** argv) {
                    "/var/lib/switchyard)")
         ->envname("SWITCHYARD_DIR");
     app.add_subcommand("version", "print the version")->callback([] {
-        fmt::print("switchyard 0.1\n");
+        fmt::print("switchyard {}\n", sy::app::kVersion);
     });
     // Verb families (one line each):
     sy::app::add_capture_verbs(app);

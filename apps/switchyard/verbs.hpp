@@ -7,6 +7,8 @@
 
 namespace sy::app {
 
+inline constexpr const char* kVersion = "0.1";
+
 // Options every verb shares, owned by main.cpp.
 struct Context {
     // Private directory for the control socket and the state store (--dir, or the

@@ -6,6 +6,7 @@
 
 #include "control/daemon.hpp"
 #include "control/render.hpp"
+#include "daemon_addons.hpp"
 #include "datapath/switch.hpp"
 #include "switch_client.hpp"
 #include "verbs.hpp"
@@ -41,7 +42,13 @@ void add_daemon_verb(CLI::App& app) {
                     "ring: no system call per frame) or ring-v3 (TPACKET_V3 ring: up to 1 ms "
                     "added latency under light load)")
         ->check(CLI::IsMember({"recvmmsg", "ring-v2", "ring-v3"}));
-    cmd->callback([options, settings, rx] {
+    auto addons = std::make_shared<DaemonAddonArgs>();
+    add_daemon_addon_options(*cmd, *addons);
+    cmd->callback([options, settings, rx, addons] {
+        if (!make_daemon_addons(*addons, *options)) {
+            exit_code() = 2;
+            return;
+        }
         // IsMember has checked the spelling.
         settings->af_packet_rx =
             port::parse_af_packet_rx_mode(*rx).value_or(port::AfPacketRxMode::recvmmsg);

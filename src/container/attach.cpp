@@ -25,6 +25,13 @@ Status validate(const AttachRequest& r) {
                       fmt::format("gateway {} and address {} are of different IP versions",
                                   r.gateway->to_string(), r.address.to_string()));
     }
+    for (const auto& route : r.routes) {
+        if (route.gateway && route.gateway->family != route.destination.address.family) {
+            return Status(Errc::invalid_argument,
+                          fmt::format("route to {} via {}: different IP versions",
+                                      route.destination.to_string(), route.gateway->to_string()));
+        }
+    }
     if (r.mtu && (*r.mtu < 68 || *r.mtu > 65535)) {
         return Status(Errc::invalid_argument, fmt::format("MTU {} is outside 68..65535", *r.mtu));
     }
@@ -42,11 +49,18 @@ Status configure_container_end(Rtnetlink& in_container, const AttachRequest& r) 
         if (Status s = in_container.change_link(*index, settings); !s) return s;
     }
     if (Status s = in_container.add_address(*index, r.address); !s) return s;
+    for (const auto& extra : r.extra_addresses) {
+        if (Status s = in_container.add_address(*index, extra); !s) return s;
+    }
     LinkChanges up;
     up.up = true;
     if (Status s = in_container.change_link(*index, up); !s) return s;
     if (r.gateway) {
         if (Status s = in_container.add_default_route(*r.gateway); !s) return s;
+    }
+    for (const auto& route : r.routes) {
+        if (Status s = in_container.add_route(route.destination, route.gateway, *index); !s)
+            return s;
     }
     return Status::ok();
 }
@@ -55,7 +69,9 @@ Status configure_container_end(Rtnetlink& in_container, const AttachRequest& r) 
 
 Result<AttachResult> attach(const AttachRequest& r) {
     if (Status s = validate(r); !s) return s;
-    auto target = resolve_netns(r.container, r.netns_dir);
+    auto target = r.netns_path.empty()
+                      ? resolve_netns(r.container, r.netns_dir)
+                      : Result<NetnsTarget>(NetnsTarget{r.container, r.netns_path});
     if (!target) return target.status();
     auto netns = NetnsHandle::open(*target);
     if (!netns) return netns.status();

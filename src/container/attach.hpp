@@ -6,21 +6,34 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.hpp"
 #include "container/address.hpp"
 
 namespace sy::container {
 
+// A route inside the container. Without a gateway it is a link route through the
+// container's interface.
+struct Route {
+    IpPrefix destination;
+    std::optional<IpAddress> gateway;
+};
+
 struct AttachRequest {
-    std::string container;        // netns name, path, PID or Docker name (see resolve_netns)
+    std::string container;  // netns name, path, PID or Docker name (see resolve_netns)
+    // When set, the namespace file to use: `container` is then only the caller's name for it
+    // (a container engine's ID), not resolved. CNI hands plugins a path like this.
+    std::string netns_path;
     std::string host_ifname;      // host end of the veth (the switch port)
     std::string ifname = "eth0";  // container end
     IpPrefix address;
     std::optional<IpAddress> gateway;
     std::optional<MacAddress> mac;
-    std::optional<std::uint32_t> mtu;      // both ends
-    std::string netns_dir = "/run/netns";  // where named namespaces live (tests override)
+    std::optional<std::uint32_t> mtu;       // both ends
+    std::vector<IpPrefix> extra_addresses;  // added after `address` (e.g. dual stack)
+    std::vector<Route> routes;              // added after the default route via `gateway`
+    std::string netns_dir = "/run/netns";   // where named namespaces live (tests override)
 };
 
 struct AttachResult {

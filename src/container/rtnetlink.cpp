@@ -183,4 +183,25 @@ Status Rtnetlink::add_default_route(const IpAddress& gateway) {
     return transact(nlh, fmt::format("cannot add default route via {}", gateway.to_string()));
 }
 
+Status Rtnetlink::add_route(const IpPrefix& destination, const std::optional<IpAddress>& gateway,
+                            int oif_index) {
+    std::vector<char> buffer;
+    nlmsghdr* nlh = start_request(buffer, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+    auto* rtm = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+    rtm->rtm_family = static_cast<std::uint8_t>(destination.address.family);
+    rtm->rtm_dst_len = static_cast<std::uint8_t>(destination.length);
+    rtm->rtm_table = RT_TABLE_MAIN;
+    rtm->rtm_protocol = RTPROT_BOOT;
+    rtm->rtm_scope = gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+    rtm->rtm_type = RTN_UNICAST;
+    if (destination.length > 0) {
+        mnl_attr_put(nlh, RTA_DST, destination.address.size(), destination.address.bytes.data());
+    }
+    if (gateway) mnl_attr_put(nlh, RTA_GATEWAY, gateway->size(), gateway->bytes.data());
+    mnl_attr_put_u32(nlh, RTA_OIF, static_cast<std::uint32_t>(oif_index));
+    return transact(nlh, gateway ? fmt::format("cannot add route to {} via {}",
+                                               destination.to_string(), gateway->to_string())
+                                 : fmt::format("cannot add route to {}", destination.to_string()));
+}
+
 }  // namespace sy::container

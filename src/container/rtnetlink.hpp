@@ -43,6 +43,9 @@ class Rtnetlink {
     Status change_link(int index, const LinkChanges& changes);
     Status add_address(int index, const IpPrefix& prefix);
     Status add_default_route(const IpAddress& gateway);
+    // A route to `destination` through the link `oif_index`, via `gateway` when given.
+    Status add_route(const IpPrefix& destination, const std::optional<IpAddress>& gateway,
+                     int oif_index);
 
   private:
     explicit Rtnetlink(mnl_socket* socket);

@@ -1,4 +1,6 @@
 // container.attach, container.detach
+#include <fmt/core.h>
+
 #include "control/commands.hpp"
 #include "control/params.hpp"
 
@@ -38,6 +40,29 @@ Result<AttachParams> attach_params_from(const Params& p) {
         if (!mode) return mode.status();
         a.offload = *mode;
     }
+    auto netns = p.optional_string("netns");
+    if (!netns) return netns.status();
+    a.netns = *netns;
+    auto extra = p.optional_string_list("extra_ips");
+    if (!extra) return extra.status();
+    a.extra_addresses = *extra;
+    auto routes = p.optional_object_list("routes");
+    if (!routes) return routes.status();
+    for (const auto& r : *routes) {
+        Params route(r);
+        auto destination = route.required_string("destination");
+        if (!destination)
+            return Status(Errc::invalid_argument,
+                          fmt::format("routes: {}", destination.status().message()));
+        auto gateway = route.optional_string("gateway");
+        if (!gateway)
+            return Status(Errc::invalid_argument,
+                          fmt::format("routes: {}", gateway.status().message()));
+        a.routes.push_back(Attachment::Route{*destination, *gateway});
+    }
+    auto ids = p.optional_string_map("external_ids");
+    if (!ids) return ids.status();
+    a.external_ids = *ids;
     return a;
 }
 
@@ -46,7 +71,7 @@ Result<AttachParams> attach_params_from(const Params& p) {
 void register_container_commands(CommandRegistry& registry, SwitchService& service) {
     registry.add("container.attach",
                  "attach {container} to {bridge} with {ip} [gateway, mac, mtu, ifname, vlan, "
-                 "port_name, offload]",
+                 "port_name, offload, netns, extra_ips, routes, external_ids]",
                  [&service](const json& params, Session&) -> Result<json> {
                      auto a = attach_params_from(Params(params));
                      if (!a) return a.status();

@@ -66,6 +66,16 @@ json attachment_to_json(const Attachment& a) {
     if (a.gateway) j["gateway"] = *a.gateway;
     if (a.mac) j["mac"] = *a.mac;
     if (a.mtu) j["mtu"] = *a.mtu;
+    if (!a.extra_addresses.empty()) j["extra_addresses"] = a.extra_addresses;
+    if (!a.routes.empty()) {
+        json routes = json::array();
+        for (const auto& r : a.routes) {
+            json route{{"destination", r.destination}};
+            if (r.gateway) route["gateway"] = *r.gateway;
+            routes.push_back(std::move(route));
+        }
+        j["routes"] = std::move(routes);
+    }
     return j;
 }
 
@@ -124,7 +134,43 @@ std::optional<Attachment> read_attachment(Reader& r, const json& j, const std::s
     if (j.contains("mac")) a.mac = r.str(j, where, "mac");
     if (j.contains("mtu"))
         a.mtu = static_cast<std::uint32_t>(r.integer(j, where, "mtu", 68, 65535, 1500));
+    if (const json* extra = r.field(j, where, "extra_addresses", false)) {
+        if (!extra->is_array()) r.fail(where + ".extra_addresses", "expected a list");
+        for (std::size_t i = 0; r.ok() && extra->is_array() && i < extra->size(); ++i) {
+            if (!(*extra)[i].is_string())
+                r.fail(fmt::format("{}.extra_addresses[{}]", where, i), "expected a string");
+            else
+                a.extra_addresses.push_back((*extra)[i].get<std::string>());
+        }
+    }
+    if (const json* routes = r.field(j, where, "routes", false)) {
+        if (!routes->is_array()) r.fail(where + ".routes", "expected a list");
+        for (std::size_t i = 0; r.ok() && routes->is_array() && i < routes->size(); ++i) {
+            const std::string route_where = fmt::format("{}.routes[{}]", where, i);
+            Attachment::Route route;
+            route.destination = r.str((*routes)[i], route_where, "destination");
+            if (r.ok() && (*routes)[i].contains("gateway"))
+                route.gateway = r.str((*routes)[i], route_where, "gateway");
+            a.routes.push_back(std::move(route));
+        }
+    }
     return a;
+}
+
+ExternalIds read_external_ids(Reader& r, const json& j, const std::string& where) {
+    ExternalIds ids;
+    if (!j.is_object()) {
+        r.fail(where, "expected an object of strings");
+        return ids;
+    }
+    for (const auto& [key, value] : j.items()) {
+        if (!value.is_string()) {
+            r.fail(where + "." + key, "expected a string");
+            break;
+        }
+        ids[key] = value.get<std::string>();
+    }
+    return ids;
 }
 
 PortRecord read_port(Reader& r, const json& j, const std::string& where) {
@@ -177,6 +223,9 @@ PortRecord read_port(Reader& r, const json& j, const std::string& where) {
     if (const json* a = r.field(j, where, "attachment", false)) {
         p.attachment = read_attachment(r, *a, where + ".attachment");
     }
+    if (const json* ids = r.field(j, where, "external_ids", false)) {
+        p.external_ids = read_external_ids(r, *ids, where + ".external_ids");
+    }
     return p;
 }
 
@@ -196,13 +245,16 @@ json to_json(const Config& config) {
             if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
             if (c.unsafe_mark_verified) p["unsafe_mark_verified"] = true;
             if (port.attachment) p["attachment"] = attachment_to_json(*port.attachment);
+            if (!port.external_ids.empty()) p["external_ids"] = port.external_ids;
             ports.push_back(std::move(p));
         }
         json b{{"name", bridge.name}, {"ports", std::move(ports)}};
         if (bridge.flows) b["flows"] = *bridge.flows;
         bridges.push_back(std::move(b));
     }
-    return json{{"version", kConfigVersion}, {"bridges", std::move(bridges)}};
+    json doc{{"version", kConfigVersion}, {"bridges", std::move(bridges)}};
+    if (!config.engines.empty()) doc["engines"] = config.engines;
+    return doc;
 }
 
 Result<Config> config_from_json(const json& doc) {
@@ -243,6 +295,12 @@ Result<Config> config_from_json(const json& doc) {
             }
         }
         config.bridges.push_back(std::move(bridge));
+    }
+    if (const json* engines = r.field(doc, "$", "engines", false)) {
+        if (!engines->is_object())
+            r.fail("$.engines", "expected an object");
+        else
+            config.engines = *engines;
     }
     if (!r.ok()) return r.error;
     return config;

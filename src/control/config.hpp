@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,11 +24,25 @@ struct Attachment {
     std::optional<std::string> gateway;
     std::optional<std::string> mac;
     std::optional<std::uint32_t> mtu;
+    // Default member initializers keep brace-initialized attachments of fewer fields valid.
+    std::vector<std::string> extra_addresses = {};  // CIDR
+    struct Route {
+        std::string destination;  // CIDR
+        std::optional<std::string> gateway;
+    };
+    std::vector<Route> routes = {};
 };
+
+// Who made a port and why, as OVS keeps in an interface's external_ids: a container engine
+// marks its ports (e.g. "docker.endpoint" -> endpoint ID, "cni.container" -> container ID) so
+// it can find, reconcile and remove them after either side restarts. Keys and values are
+// strings; the switch itself never interprets them.
+using ExternalIds = std::map<std::string, std::string>;
 
 struct PortRecord {
     datapath::PortConfig config;
     std::optional<Attachment> attachment;
+    ExternalIds external_ids = {};
 };
 
 struct BridgeRecord {
@@ -41,6 +56,10 @@ struct BridgeRecord {
 
 struct Config {
     std::vector<BridgeRecord> bridges;
+    // What container engines keep across restarts, one JSON object per engine name ("docker":
+    // its networks and endpoints). Stored and saved with the rest; the control layer does not
+    // look inside.
+    nlohmann::json engines = nlohmann::json::object();
 
     BridgeRecord* find_bridge(const std::string& name);
     // The bridge holding a port of that name, if any (port names are unique switch-wide

@@ -127,11 +127,24 @@ int run_daemon(const DaemonOptions& options, const SwitchFactory& make_switch) {
             exit_code = 1;
         } else {
             log_info("listening on {} (pid {})", paths.socket, getpid());
-            server.serve(signal_fd);
-            signalfd_siginfo info{};
-            if (read(signal_fd, &info, sizeof info) == sizeof info) {
-                log_info("{} received, stopping", strsignal(static_cast<int>(info.ssi_signo)));
+            std::vector<std::unique_ptr<DaemonAddon>> addons;
+            for (const auto& make : options.addons) {
+                auto addon = make(*sw, service);
+                if (!addon) {
+                    log_warn("{}", addon.status().message());
+                    exit_code = 1;
+                    break;
+                }
+                addons.push_back(std::move(*addon));
             }
+            if (exit_code == 0) {
+                server.serve(signal_fd);
+                signalfd_siginfo info{};
+                if (read(signal_fd, &info, sizeof info) == sizeof info) {
+                    log_info("{} received, stopping", strsignal(static_cast<int>(info.ssi_signo)));
+                }
+            }
+            while (!addons.empty()) addons.pop_back();  // the last made stops first
         }
     }  // server (and its client threads) stop before the switch goes away
     sw.reset();

@@ -87,4 +87,40 @@ Result<std::vector<std::int64_t>> Params::optional_int_list(const char* name, st
     return out;
 }
 
+Result<std::vector<std::string>> Params::optional_string_list(const char* name) const {
+    std::vector<std::string> out;
+    const auto* value = find(name);
+    if (value == nullptr) return out;
+    if (!value->is_array()) return bad(name, "must be a list of strings");
+    for (const auto& v : *value) {
+        if (!v.is_string()) return bad(name, "must be a list of strings");
+        out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
+Result<std::map<std::string, std::string>> Params::optional_string_map(const char* name) const {
+    std::map<std::string, std::string> out;
+    const auto* value = find(name);
+    if (value == nullptr) return out;
+    if (!value->is_object()) return bad(name, "must be an object of strings");
+    for (const auto& [key, v] : value->items()) {
+        if (!v.is_string()) return bad(name, fmt::format("has a non-string value at '{}'", key));
+        out[key] = v.get<std::string>();
+    }
+    return out;
+}
+
+Result<std::vector<nlohmann::json>> Params::optional_object_list(const char* name) const {
+    std::vector<nlohmann::json> out;
+    const auto* value = find(name);
+    if (value == nullptr) return out;
+    if (!value->is_array()) return bad(name, "must be a list of objects");
+    for (const auto& v : *value) {
+        if (!v.is_object()) return bad(name, "must be a list of objects");
+        out.push_back(v);
+    }
+    return out;
+}
+
 }  // namespace sy::control

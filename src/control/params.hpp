@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,11 @@ class Params {
     Result<bool> optional_bool(const char* name, bool fallback) const;
     Result<std::vector<std::int64_t>> optional_int_list(const char* name, std::int64_t min,
                                                         std::int64_t max) const;
+    Result<std::vector<std::string>> optional_string_list(const char* name) const;
+    // An object whose values are all strings (e.g. external_ids).
+    Result<std::map<std::string, std::string>> optional_string_map(const char* name) const;
+    // A list of objects (e.g. routes); each element's fields are read with a Params of its own.
+    Result<std::vector<nlohmann::json>> optional_object_list(const char* name) const;
 
   private:
     const nlohmann::json* find(const char* name) const;

@@ -73,7 +73,23 @@ Status SwitchService::restore_flows(const std::string& bridge,
     return out.status;
 }
 
-Status SwitchService::persist(Config next) {
+nlohmann::json SwitchService::engine_state(const std::string& engine) {
+    std::lock_guard lock(mutex_);
+    auto it = config_.engines.find(engine);
+    return it == config_.engines.end() ? json::object() : *it;
+}
+
+Status SwitchService::set_engine_state(const EngineUpdate& update) {
+    std::lock_guard lock(mutex_);
+    return persist(config_, update);
+}
+
+bool SwitchService::host_link_exists(const std::string& name) {
+    return links_.exists(name);
+}
+
+Status SwitchService::persist(Config next, const std::optional<EngineUpdate>& engine) {
+    if (engine) next.engines[engine->engine] = engine->state;
     if (Status s = store_.save(next); !s) {
         return Status(s.code(),
                       fmt::format("configuration not saved, change undone: {}", s.message()));
@@ -89,7 +105,8 @@ Status SwitchService::check_bridge(const std::string& bridge) {
     return Status::ok();
 }
 
-Status SwitchService::add_bridge(const std::string& name) {
+Status SwitchService::add_bridge(const std::string& name,
+                                 const std::optional<EngineUpdate>& engine) {
     std::lock_guard lock(mutex_);
     if (Status s = container::check_ifname(name); !s) {
         return Status(Errc::invalid_argument, fmt::format("bad bridge name: {}", s.message()));
@@ -100,7 +117,7 @@ Status SwitchService::add_bridge(const std::string& name) {
     if (Status s = switch_.add_bridge(name); !s) return s;
     Config next = config_;
     next.bridges.push_back(BridgeRecord{name, {}, std::nullopt});
-    if (Status s = persist(std::move(next)); !s) {
+    if (Status s = persist(std::move(next), engine); !s) {
         switch_.del_bridge(name);
         return s;
     }
@@ -108,13 +125,14 @@ Status SwitchService::add_bridge(const std::string& name) {
     return Status::ok();
 }
 
-Status SwitchService::del_bridge(const std::string& name) {
+Status SwitchService::del_bridge(const std::string& name,
+                                 const std::optional<EngineUpdate>& engine) {
     std::lock_guard lock(mutex_);
     if (Status s = check_bridge(name); !s) return s;
     const BridgeRecord removed = *config_.find_bridge(name);
     Config next = config_;
     std::erase_if(next.bridges, [&](const BridgeRecord& b) { return b.name == name; });
-    if (Status s = persist(std::move(next)); !s) return s;
+    if (Status s = persist(std::move(next), engine); !s) return s;
     // Like `ovs-vsctl del-br`: the ports go with the bridge. The veth pairs we created for
     // attached containers are ours to remove; other interfaces are left alone.
     for (const auto& port : removed.ports) {
@@ -135,7 +153,9 @@ Status SwitchService::del_bridge(const std::string& name) {
     return Status::ok();
 }
 
-Status SwitchService::add_port(const std::string& bridge, const PortConfig& config) {
+Status SwitchService::add_port(const std::string& bridge, const PortConfig& config,
+                               const ExternalIds& external_ids,
+                               const std::optional<EngineUpdate>& engine) {
     std::lock_guard lock(mutex_);
     if (Status s = check_bridge(bridge); !s) return s;
     if (Status s = container::check_ifname(config.name); !s) return s;
@@ -154,8 +174,8 @@ Status SwitchService::add_port(const std::string& bridge, const PortConfig& conf
     datapath::PortConfig stored = config;
     stored.ofport = ofport_of(bridge, config.name);  // kept, so a restart gives it again
     Config next = config_;
-    next.find_bridge(bridge)->ports.push_back(PortRecord{stored, std::nullopt});
-    if (Status s = persist(std::move(next)); !s) {
+    next.find_bridge(bridge)->ports.push_back(PortRecord{stored, std::nullopt, external_ids});
+    if (Status s = persist(std::move(next), engine); !s) {
         switch_.del_port(bridge, config.name);
         return s;
     }
@@ -163,7 +183,8 @@ Status SwitchService::add_port(const std::string& bridge, const PortConfig& conf
     return Status::ok();
 }
 
-Status SwitchService::del_port(const std::string& bridge, const std::string& port) {
+Status SwitchService::del_port(const std::string& bridge, const std::string& port,
+                               const std::optional<EngineUpdate>& engine) {
     std::lock_guard lock(mutex_);
     if (Status s = check_bridge(bridge); !s) return s;
     if (config_.find_port(bridge, port) == nullptr) {
@@ -177,7 +198,7 @@ Status SwitchService::del_port(const std::string& bridge, const std::string& por
     std::erase_if(next.find_bridge(bridge)->ports,
                   [&](const PortRecord& p) { return p.config.name == port; });
     const PortRecord removed = *config_.find_port(bridge, port);
-    if (Status s = persist(std::move(next)); !s) {
+    if (Status s = persist(std::move(next), engine); !s) {
         if (in_switch) switch_.add_port(bridge, removed.config);
         return s;
     }
@@ -210,6 +231,34 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
         request.mac = *mac;
     }
     request.mtu = p.mtu;
+    if (p.netns) {
+        if (p.netns->empty() || p.netns->front() != '/') {
+            return Status(Errc::invalid_argument,
+                          fmt::format("netns '{}' is not an absolute path", *p.netns));
+        }
+        request.netns_path = *p.netns;
+    }
+    for (const auto& text : p.extra_addresses) {
+        auto extra = container::parse_cidr(text);
+        if (!extra) return extra.status();
+        request.extra_addresses.push_back(*extra);
+    }
+    for (const auto& r : p.routes) {
+        container::Route route;
+        auto destination = container::parse_cidr(r.destination);
+        if (!destination)
+            return Status(Errc::invalid_argument,
+                          fmt::format("bad route: {}", destination.status().message()));
+        route.destination = *destination;
+        if (r.gateway) {
+            auto via = container::parse_ip(*r.gateway);
+            if (!via)
+                return Status(Errc::invalid_argument,
+                              fmt::format("bad route gateway: {}", via.status().message()));
+            route.gateway = *via;
+        }
+        request.routes.push_back(route);
+    }
     if (Status s = container::check_ifname(request.host_ifname); !s) {
         return Status(Errc::invalid_argument, fmt::format("bad port name: {}", s.message()));
     }
@@ -234,10 +283,13 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
         p.container, attached->netns_path,
         p.ifname,    request.address.to_string(),
         p.gateway,   request.mac ? std::optional(request.mac->to_string()) : std::nullopt,
-        p.mtu};
+        p.mtu,       {},
+        p.routes};
+    for (const auto& extra : request.extra_addresses)
+        attachment.extra_addresses.push_back(extra.to_string());
     port.ofport = ofport_of(p.bridge, port.name);
     Config next = config_;
-    next.find_bridge(p.bridge)->ports.push_back(PortRecord{port, attachment});
+    next.find_bridge(p.bridge)->ports.push_back(PortRecord{port, attachment, p.external_ids});
     if (Status s = persist(std::move(next)); !s) {
         switch_.del_port(p.bridge, port.name);
         links_.detach(port.name);

@@ -44,6 +44,19 @@ struct AttachParams {
     std::uint16_t vlan = 0;
     datapath::OffloadMode offload = datapath::OffloadMode::vnet_hdr;
     std::optional<std::string> port_name;  // host end; derived when absent
+    // The namespace file to use; `container` is then only a label (a CNI container ID).
+    std::optional<std::string> netns;
+    std::vector<std::string> extra_addresses;  // CIDR, after `address`
+    std::vector<Attachment::Route> routes;     // after the default route via `gateway`
+    ExternalIds external_ids;                  // kept on the port record
+};
+
+// A container engine's persisted state, saved in the same write as the switch change it goes
+// with, so a crash never leaves one without the other (e.g. a Docker endpoint's port without
+// the endpoint's record).
+struct EngineUpdate {
+    std::string engine;  // key in Config::engines
+    nlohmann::json state;
 };
 
 class SwitchService {
@@ -55,10 +68,13 @@ class SwitchService {
     // still exists. Returns one line per port that could not be restored (also in show()).
     std::vector<std::string> restore();
 
-    Status add_bridge(const std::string& name);
-    Status del_bridge(const std::string& name);
-    Status add_port(const std::string& bridge, const datapath::PortConfig& config);
-    Status del_port(const std::string& bridge, const std::string& port);
+    Status add_bridge(const std::string& name, const std::optional<EngineUpdate>& engine = {});
+    Status del_bridge(const std::string& name, const std::optional<EngineUpdate>& engine = {});
+    Status add_port(const std::string& bridge, const datapath::PortConfig& config,
+                    const ExternalIds& external_ids = {},
+                    const std::optional<EngineUpdate>& engine = {});
+    Status del_port(const std::string& bridge, const std::string& port,
+                    const std::optional<EngineUpdate>& engine = {});
     // Returns the host-side port name.
     Result<std::string> attach(const AttachParams& params);
     Result<std::string> detach(const std::string& bridge, const std::string& container,
@@ -84,11 +100,17 @@ class SwitchService {
                          datapath::CaptureDirection direction, const std::string& path);
     Status stop_capture(const std::string& bridge, const std::string& port);
 
-    // For tests: the configuration as last persisted.
+    // The configuration as last persisted (engines read their ports and state from it).
     Config config();
+    // An engine's persisted state (an empty object when it has none) and replacing it.
+    nlohmann::json engine_state(const std::string& engine);
+    Status set_engine_state(const EngineUpdate& update);
+    // Whether the interface of a port exists in the host namespace (HostLinks::exists).
+    bool host_link_exists(const std::string& name);
 
   private:
-    Status persist(Config next);  // saves, then adopts `next`
+    // Saves, then adopts `next` (with the engine's state replaced first, when given).
+    Status persist(Config next, const std::optional<EngineUpdate>& engine = {});
     Status restore_flows(const std::string& bridge, const std::vector<std::string>& lines);
     // The flows part of the configuration, from the switch (mutex_ held).
     Status persist_flows(const std::string& bridge);

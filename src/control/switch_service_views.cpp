@@ -27,7 +27,15 @@ json port_config_json(const PortRecord& record) {
         if (a.gateway) p["attachment"]["gateway"] = *a.gateway;
         if (a.mac) p["attachment"]["mac"] = *a.mac;
         if (a.mtu) p["attachment"]["mtu"] = *a.mtu;
+        if (!a.netns_path.empty()) p["attachment"]["netns"] = a.netns_path;
+        if (!a.extra_addresses.empty()) p["attachment"]["extra_addresses"] = a.extra_addresses;
+        for (const auto& r : a.routes) {
+            json route{{"destination", r.destination}};
+            if (r.gateway) route["gateway"] = *r.gateway;
+            p["attachment"]["routes"].push_back(std::move(route));
+        }
     }
+    if (!record.external_ids.empty()) p["external_ids"] = record.external_ids;
     return p;
 }
 
