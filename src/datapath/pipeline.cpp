@@ -49,27 +49,31 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
             bytes += batch.packets[i]->length;
         }
         if (br.default_rule) {
-            br.default_rule->counters.credit(batch.count, bytes, w.now_ns);
-            br.flows->counters(0).credit(batch.count, true);
+            const int slot = static_cast<int>(w.credit_slot());
+            br.default_rule->counters.credit(slot, batch.count, bytes, w.now_ns);
+            br.flows->counters(0).credit(slot, batch.count, true);
         }
         return;
     }
     // Entries stay valid for a whole batch (FlowCache::kStableLookups), so a batch is looked
     // up first and credited per run of packets that got the same entry.
     const flow::CacheEntry* entries[PacketBatch::kCapacity];
-    flow::FlowKey key;
+    flow::FlowKey keys[PacketBatch::kCapacity];
+    const flow::FlowKey* key_ptrs[PacketBatch::kCapacity];
     for (std::uint32_t i = 0; i < batch.count; ++i) {
         Packet* p = batch.packets[i];
-        flow::extract_key(*p, ensure_parsed(*p), in.ofport, key);
-        entries[i] = cache->lookup_or_translate(*br.flows, key);
-        programs[i] = &entries[i]->program;
+        flow::extract_key(*p, ensure_parsed(*p), in.ofport, keys[i]);
+        key_ptrs[i] = &keys[i];
     }
+    cache->lookup_or_translate(*br.flows, std::span(key_ptrs, batch.count),
+                               std::span(entries, batch.count));
+    for (std::uint32_t i = 0; i < batch.count; ++i) programs[i] = &entries[i]->program;
     std::uint32_t run_start = 0;
     std::uint64_t run_bytes = 0;
     for (std::uint32_t i = 0; i < batch.count; ++i) {
         run_bytes += batch.packets[i]->length;
         if (i + 1 == batch.count || entries[i + 1] != entries[i]) {
-            flow::FlowCache::credit(*entries[i], i + 1 - run_start, run_bytes, w.now_ns);
+            cache->credit(*entries[i], i + 1 - run_start, run_bytes, w.now_ns);
             run_start = i + 1;
             run_bytes = 0;
         }

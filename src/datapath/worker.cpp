@@ -25,7 +25,11 @@ void Worker::remove_lane(PortId id) {
 
 void Worker::ensure_cache(std::uint32_t bridge_id) {
     if (caches_.size() <= bridge_id) caches_.resize(bridge_id + 1);
-    if (!caches_[bridge_id]) caches_[bridge_id] = std::make_unique<flow::FlowCache>();
+    if (!caches_[bridge_id]) {
+        flow::FlowCacheConfig config;
+        config.credit_slot = static_cast<int>(credit_slot());
+        caches_[bridge_id] = std::make_unique<flow::FlowCache>(config);
+    }
 }
 
 void Worker::drop_cache(std::uint32_t bridge_id) {

@@ -48,6 +48,8 @@ class Worker {
         : index_(index), pool_(pool_packets, kSuperFrameBufferSize), segments_(kMaxSegments) {}
 
     std::uint32_t index() const { return index_; }
+    // Which slot of the flows' counters this worker credits (flow::kCreditSlots of them).
+    std::uint32_t credit_slot() const { return index_ % flow::kCreditSlots; }
     PacketPool& pool() { return pool_; }
     std::span<Packet*> segments() { return segments_; }
 

@@ -19,7 +19,8 @@ TEST(ConfigEngines, RoundTrip) {
                  std::nullopt, std::nullopt,       std::nullopt};
     a.extra_addresses = {"fd00::5/64"};
     a.routes = {{"0.0.0.0/0", "10.88.0.1"}, {"10.99.0.0/16", std::nullopt}};
-    c.bridges.push_back({"br0", {{p, a, {{"cni.container", "ctr1"}, {"cni.network", "synet"}}}}});
+    c.bridges.push_back(
+        {"br0", {{p, a, {{"cni.container", "ctr1"}, {"cni.network", "synet"}}}}, std::nullopt});
     c.engines["docker"] = {{"networks", {{"abc", {{"bridge", "br0"}}}}}};
     auto back = config_from_json(to_json(c));
     ASSERT_TRUE(back) << back.status().message();

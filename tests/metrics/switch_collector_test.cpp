@@ -62,6 +62,29 @@ class FixedSwitch : public datapath::Switch {
     }
     Status stop_capture(const std::string&, const std::string&) override { return Status::ok(); }
     std::string kernel_fastpath_state() const override { return fastpath; }
+    // Flows are not what this collector test is about (FlowStatsSource is).
+    flow::FlowModOutcome apply_flows(const std::string&, std::span<const flow::FlowMod>) override {
+        return {Status(Errc::unsupported, "no flows here"), {}, 0, {}, 0, 0};
+    }
+    flow::FlowModOutcome replace_flows(const std::string& b,
+                                       std::span<const flow::FlowMod> m) override {
+        return apply_flows(b, m);
+    }
+    Result<std::vector<flow::FlowStats>> dump_flows(const std::string&,
+                                                    const flow::FlowFilter&) const override {
+        return std::vector<flow::FlowStats>{};
+    }
+    Result<flow::AggregateStats> aggregate_flows(const std::string&,
+                                                 const flow::FlowFilter&) const override {
+        return flow::AggregateStats{};
+    }
+    Result<std::vector<flow::TableStats>> table_stats(const std::string&) const override {
+        return std::vector<flow::TableStats>{};
+    }
+    Result<datapath::TraceReport> trace(const std::string&,
+                                        const datapath::TraceRequest&) override {
+        return Status(Errc::unsupported, "no trace here");
+    }
 };
 
 bool has_line(const std::string& text, const std::string& line) {
