@@ -4,17 +4,28 @@
 // preparation, send). The baseline, measured in the same run, moves the same frames from the
 // generator to the sink with no switching at all.
 //
-//   datapath_bench [seconds-per-case [only-cases-containing]]   (default 1 s, all cases)
+// The flow rows run the whole datapath with 1, 100 and 10 000 rules over six masks (none of
+// which the traffic matches, so every packet goes through the caches to the table-miss
+// NORMAL flow) next to plain NORMAL (the default table). The contenders alternate round by
+// round so that drift of the machine hits them all alike; each round's ratio is to NORMAL of
+// that round, and the median and spread (min..max) of the ratios are printed.
+//
+//   datapath_bench [seconds-per-case [only-cases-containing [rounds]]]
+//   (default 1 s, all cases, 5 rounds of the flow rows)
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/core.h>
 
 #include "datapath/port_factory.hpp"
 #include "datapath/switch_core.hpp"
+#include "flow/flow_syntax.hpp"
 #include "port/memory/memory_port.hpp"
 #include "testlib/frame_builder.hpp"
 
@@ -127,6 +138,100 @@ double baseline_pps(double seconds) {
     return double(n) / (thread_cpu_seconds() - cpu0);
 }
 
+// `n` flows over six masks in ovs-ofctl syntax; the bench's traffic (10.200.0.1 ->
+// 10.200.0.2, TCP 400xx -> 80, MACs 02::0a/02::0b) matches none of them.
+std::string rule_text(unsigned n) {
+    std::string text = "priority=0,actions=NORMAL\n";
+    for (unsigned i = 0; i < n; ++i) {
+        const unsigned x = i / 6, hi = x >> 8 & 0xff, lo = x & 0xff;
+        const unsigned prio = 100 + (i % 6) * 10;
+        switch (i % 6) {
+            case 0:
+                text += fmt::format("priority={},ip,nw_dst=10.1.{}.{},actions=output:2\n", prio, hi,
+                                    lo);
+                break;
+            case 1:
+                text +=
+                    fmt::format("priority={},ip,nw_src=10.2.{}.0/24,actions=output:2\n", prio, lo);
+                break;
+            case 2:
+                text += fmt::format("priority={},tcp,tp_dst={},actions=output:2\n", prio, 1000 + x);
+                break;
+            case 3:
+                text += fmt::format(
+                    "priority={},in_port=1,dl_src=02:00:00:01:{:02x}:{:02x},actions=output:2\n",
+                    prio, hi, lo);
+                break;
+            case 4:
+                text += fmt::format(
+                    "priority={},udp,tp_dst=53,nw_dst=10.4.{}.0/24,actions=output:2\n", prio, lo);
+                break;
+            default:
+                text += fmt::format(
+                    "priority={},ip,nw_dst=10.5.{}.0/"
+                    "24,nw_tos={},actions=mod_nw_dst:10.6.0.1,output:2\n",
+                    prio, lo, (x % 64) << 2);
+                break;
+        }
+    }
+    return text;
+}
+
+// Two ports both ways through `rules` flows (0: the default table only).
+std::unique_ptr<datapath::SwitchCore> flow_switch(unsigned rules, bool with_rules) {
+    auto sw = std::make_unique<datapath::SwitchCore>(bench_options());
+    (void)sw->add_bridge("br0");
+    add(*sw, "a", datapath::OffloadMode::vnet_hdr, small_frames(0xB, 0xA), true);
+    add(*sw, "b", datapath::OffloadMode::vnet_hdr, small_frames(0xA, 0xB), true);
+    if (with_rules) {
+        auto mods = flow::parse_flow_file(rule_text(rules), flow::FlowFileMode::replace_flows,
+                                          flow::NoPortNames{});
+        if (!mods) {
+            fmt::print(stderr, "datapath_bench: {}\n", mods.status().message());
+            std::exit(1);
+        }
+        if (auto out = sw->replace_flows("br0", *mods); !out) {
+            fmt::print(stderr, "datapath_bench: {}\n", out.status.message());
+            std::exit(1);
+        }
+    }
+    return sw;
+}
+
+void flow_rounds(double seconds, int rounds) {
+    struct Contender {
+        std::string name;
+        std::unique_ptr<datapath::SwitchCore> sw;
+        std::vector<double> mpps, ratio;
+    };
+    std::vector<Contender> cs;
+    cs.push_back({"NORMAL only (the default table)", flow_switch(0, false), {}, {}});
+    for (unsigned n : {1u, 100u, 10000u})
+        cs.push_back(
+            {fmt::format("{} rules, 6 masks, then NORMAL", n), flow_switch(n, true), {}, {}});
+    for (int r = 0; r < rounds; ++r) {
+        for (auto& c : cs) c.mpps.push_back(measure(*c.sw, seconds).pps / 1e6);
+        for (auto& c : cs) c.ratio.push_back(c.mpps.back() / cs[0].mpps.back());
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    };
+    fmt::print(
+        "\nflows: 64 B, 2 ports both ways, {} alternating rounds of {:.1f} s, per CPU-second\n",
+        rounds, seconds);
+    fmt::print("{:<40} {:>10} {:>14} {:>10} {:>14}\n", "contender", "Mpps med", "Mpps min..max",
+               "x NORMAL", "ratio min..max");
+    for (auto& c : cs) {
+        fmt::print("{:<40} {:>10.2f} {:>6.2f}..{:<6.2f} {:>10.2f} {:>6.2f}..{:<6.2f}\n", c.name,
+                   median(c.mpps), *std::min_element(c.mpps.begin(), c.mpps.end()),
+                   *std::max_element(c.mpps.begin(), c.mpps.end()), median(c.ratio),
+                   *std::min_element(c.ratio.begin(), c.ratio.end()),
+                   *std::max_element(c.ratio.begin(), c.ratio.end()));
+    }
+    fmt::print("(goal: 10 000 rules >= 0.80x NORMAL, caches warm)\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -183,5 +288,6 @@ int main(int argc, char** argv) {
     fmt::print(
         "(super-frame rows: 'in' counts super-frames plus the 64 B return traffic, 'out'\n"
         " counts segments; goal for 64 B: >= 10 Mpps per core)\n");
+    if (wanted("flows")) flow_rounds(seconds, argc > 3 ? std::atoi(argv[3]) : 5);
     return 0;
 }

@@ -67,17 +67,29 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
     }
     cache->lookup_or_translate(*br.flows, std::span(key_ptrs, batch.count),
                                std::span(entries, batch.count));
-    for (std::uint32_t i = 0; i < batch.count; ++i) programs[i] = &entries[i]->program;
-    std::uint32_t run_start = 0;
-    std::uint64_t run_bytes = 0;
+    // Credit once per entry: packets of interleaved flows that share an entry are grouped in
+    // O(1) each through the entry's batch_tag/batch_group (free for the datapath's use).
+    const std::uint64_t tag = ++w.batch_seq;
+    const flow::CacheEntry* group_entry[PacketBatch::kCapacity];
+    std::uint32_t group_packets[PacketBatch::kCapacity];
+    std::uint64_t group_bytes[PacketBatch::kCapacity];
+    std::uint32_t groups = 0;
     for (std::uint32_t i = 0; i < batch.count; ++i) {
-        run_bytes += batch.packets[i]->length;
-        if (i + 1 == batch.count || entries[i + 1] != entries[i]) {
-            cache->credit(*entries[i], i + 1 - run_start, run_bytes, w.now_ns);
-            run_start = i + 1;
-            run_bytes = 0;
+        const flow::CacheEntry* e = entries[i];
+        programs[i] = &e->program;
+        if (e->batch_tag != tag) {
+            e->batch_tag = tag;
+            e->batch_group = groups;
+            group_entry[groups] = e;
+            group_packets[groups] = 0;
+            group_bytes[groups] = 0;
+            ++groups;
         }
+        ++group_packets[e->batch_group];
+        group_bytes[e->batch_group] += batch.packets[i]->length;
     }
+    for (std::uint32_t g = 0; g < groups; ++g)
+        cache->credit(*group_entry[g], group_packets[g], group_bytes[g], w.now_ns);
 }
 
 void Pipeline::execute(Worker& w, SwitchPort& in, PacketBatch& batch,

@@ -76,6 +76,7 @@ class Worker {
     std::vector<SwitchPort*>& flood_targets() { return flood_targets_; }
 
     std::uint64_t now_ns = 0;  // the round's clock
+    std::uint64_t batch_seq = 0;  // numbers this worker's batches (flow cache entry grouping)
 
   private:
     std::uint32_t index_;
