@@ -2,6 +2,7 @@
 // the result persisted; dump-flows and trace out.
 #include <fmt/core.h>
 
+#include "base/bytes.hpp"
 #include "capture/capture_reader.hpp"
 #include "control/log.hpp"
 #include "control/port_names.hpp"
@@ -10,6 +11,7 @@
 #include "flow/flow_syntax.hpp"
 #include "flow/packet_synth.hpp"
 #include "flow/syntax_ports.hpp"
+#include "net/checksum.hpp"
 
 namespace sy::control {
 
@@ -199,7 +201,9 @@ json step_json(const datapath::TraceStep& s) {
     return j;
 }
 
-Result<OffloadInfo> offload_from(const TraceParams& p, const std::vector<std::uint8_t>& frame) {
+// The offload state --csum/--tso ask for. A partial packet gets the pseudo-header seed in its
+// L4 checksum field, as a CHECKSUM_PARTIAL sender (a container's TX offload) leaves it.
+Result<OffloadInfo> offload_from(const TraceParams& p, std::vector<std::uint8_t>& frame) {
     OffloadInfo o;
     const std::string csum = p.csum.value_or(p.gso_size ? "partial" : "none");
     const net::ParsedHeaders h = net::parse(frame);
@@ -214,6 +218,12 @@ Result<OffloadInfo> offload_from(const TraceParams& p, const std::vector<std::ui
         o.csum = CsumState::partial;
         o.csum_start = static_cast<std::uint16_t>(l.l4);
         o.csum_offset = tcp ? 16 : 6;
+        const auto l4_len = static_cast<std::uint32_t>(frame.size() - l.l4);
+        const std::uint8_t* ip = frame.data() + l.l3;
+        const std::uint32_t sum = l.l3_kind == net::L3Kind::ipv6
+                                      ? net::ipv6_pseudo_sum(ip, l.ip_proto, l4_len)
+                                      : net::ipv4_pseudo_sum(ip, l.ip_proto, l4_len);
+        store_be16(frame.data() + l.l4 + o.csum_offset, net::partial_seed(sum));
     } else if (csum == "verified") {
         o.csum = CsumState::verified;
     } else if (csum != "none") {

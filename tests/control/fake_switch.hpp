@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -128,9 +129,13 @@ class FakeSwitch : public datapath::Switch {
         if (it == flows_.end()) return Status(Errc::not_found, "no bridge");
         return it->second->table_stats();
     }
-    Result<datapath::TraceReport> trace(const std::string&, const datapath::TraceRequest&) override {
-        return Status(Errc::unsupported, "the fake switch does not trace");
+    // Records what it was asked to trace; reports nothing.
+    Result<datapath::TraceReport> trace(const std::string&,
+                                        const datapath::TraceRequest& request) override {
+        last_trace = request;
+        return datapath::TraceReport{};
     }
+    std::optional<datapath::TraceRequest> last_trace;
 
     bool has_port(const std::string& bridge, const std::string& port) const {
         auto it = bridges_.find(bridge);
