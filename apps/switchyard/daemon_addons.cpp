@@ -5,6 +5,7 @@
 #include "control/log.hpp"
 #include "engines/docker/docker_plugin.hpp"
 #include "metrics/metrics_exporter.hpp"
+#include "metrics/switch_flow_stats.hpp"
 #include "verbs.hpp"
 
 namespace sy::app {
@@ -31,7 +32,8 @@ bool make_daemon_addons(const DaemonAddonArgs& args, control::DaemonOptions& opt
         options.addons.push_back([address = *address](datapath::Switch& sw, control::SwitchService&)
                                      -> Result<std::unique_ptr<control::DaemonAddon>> {
             auto collector =
-                std::make_shared<metrics::SwitchCollector>(sw, metrics::this_build(kVersion));
+                std::make_shared<metrics::SwitchCollector>(sw, metrics::this_build(kVersion),
+                                                           metrics::flow_stats_of(sw));
             auto exporter = metrics::MetricsExporter::start(address, collector);
             if (!exporter) return exporter.status();
             control::log_info("metrics on http://{}/metrics", (*exporter)->address().to_string());

@@ -79,10 +79,16 @@ echo "errors ok: $(cat "$work/err")"
 
 # --- 5b. persistence
 stop_daemon
-start_daemon
+mport=$(/usr/bin/python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+start_daemon --metrics "$mport"
 [ "$(sy dump-flows br0 --no-stats)" = "$before" ] || fail "flows changed across a restart"
 in_ns a curl -sS --max-time 10 -o /dev/null "http://$vip:80/index.html" || fail "VIP after restart"
 echo "persistence ok"
+# The flows' counters on the metrics endpoint (loopback).
+curl -fsS "http://127.0.0.1:$mport/metrics" >"$work/metrics" || fail "metrics endpoint"
+grep 'switchyard_flow_packets_total{' "$work/metrics" | grep 'tp_dst=80' | grep -q 'bridge="br0"' ||
+    fail "no flow counter for the VIP flow: $(grep switchyard_flow "$work/metrics" | head -5)"
+echo "flow metrics ok"
 
 # --- 3. VLAN push/pop: d untagged on br0 (access); br0's flows tag its traffic with VLAN 10 onto
 # a trunk veth to a second bridge br1, where e is an access port of VLAN 10. (This kernel has no
