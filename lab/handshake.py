@@ -26,11 +26,12 @@ def start_web_server(cleanup, directory):
     return proc
 
 
-def curl(path="/", output="/dev/null", max_time=CURL_MAX_TIME_S):
-    """Fetches http://container/path from the client; True if the page arrived."""
+def curl(path="/", output="/dev/null", max_time=CURL_MAX_TIME_S, ip=CONTAINER.ip):
+    """Fetches http://IP/path (the container's by default) from the client; True if the
+    page arrived."""
     r = system.run(["curl", "-s", "-f", "-o", output, "--connect-timeout",
                     str(CURL_CONNECT_TIMEOUT_S), "--max-time", str(max_time),
-                    f"http://{CONTAINER.ip}:{HTTP_PORT}{path}"],
+                    f"http://{ip}:{HTTP_PORT}{path}"],
                    netns=CLIENT.netns, check=False, timeout=max_time + 10)
     return r.returncode == 0
 
@@ -41,8 +42,10 @@ def csum_errors():
             for h in (CLIENT, CONTAINER)}
 
 
-def run(scenario, switch, offloads, opts):
-    """Runs one scenario and returns its table row (a dict, see report.py)."""
+def run(scenario, switch, offloads, opts, service_ip=None):
+    """Runs one scenario and returns its table row (a dict, see report.py). With
+    `service_ip`, the client fetches the page from that address instead of the container's
+    (the switch's flows rewrite it); the client resolves it to the container's MAC."""
     row = {"scenario": scenario, "switch": switch.label, "offloads": offloads.describe()}
     try:
         switch.check_available()
@@ -58,6 +61,11 @@ def run(scenario, switch, offloads, opts):
         switch.start(ports, cleanup)
         topology.wait_for_forwarding()
         start_web_server(cleanup, workdir)
+        if service_ip:
+            mac = system.link_mac(CONTAINER.ifname, netns=CONTAINER.netns)
+            system.run(["ip", "neigh", "replace", service_ip, "lladdr", mac, "dev",
+                        CLIENT.ifname, "nud", "permanent"], netns=CLIENT.netns)
+            row["service_ip"] = service_ip
 
         tcpdumps = [capture.Tcpdump(p, os.path.join(workdir, f"{p.name}.pcap")) for p in POINTS]
         marks = []
@@ -67,7 +75,7 @@ def run(scenario, switch, offloads, opts):
         before = csum_errors()
         for c in tcpdumps + marks:
             c.start(cleanup)
-        page = curl()
+        page = curl(ip=service_ip or CONTAINER.ip)
         time.sleep(0.3)  # let the last segments reach the capture files
         for c in tcpdumps + marks:
             c.stop()

@@ -60,6 +60,26 @@ def ovs_tx_off(opts):
                          Offloads(client_tx=False, container_tx=False), opts)
 
 
+SERVICE_IP = "10.200.0.100"
+SERVICE_FLOWS = [
+    "priority=0,actions=NORMAL",
+    f"priority=200,tcp,nw_dst={SERVICE_IP},tp_dst=80,actions=mod_nw_dst:10.200.0.2,NORMAL",
+    f"priority=200,tcp,nw_src=10.200.0.2,tp_src=80,actions=mod_nw_src:{SERVICE_IP},NORMAL",
+]
+
+
+def switchyard_rewrite(opts):
+    """Switchyard with flows, offloads on: the client fetches the page from a service IP
+    (10.200.0.100) that the switch's flows rewrite to the container's address, and the
+    replies back. The partial checksums' pseudo-header seeds follow the rewritten addresses,
+    so each receiver's kernel finishes them right: the page arrives, no checksum errors, and
+    csum-trace finds every hop correct."""
+    return handshake.run("switchyard-rewrite",
+                         Switchyard(opts.switchyard_bin, flows=SERVICE_FLOWS,
+                                    label="Switchyard, service-IP rewrite flows"),
+                         Offloads(), opts, service_ip=SERVICE_IP)
+
+
 def corruption_safe(opts):
     """--corrupt on a Switchyard port with the safe default: the receiver checks every
     checksum, drops corrupted segments, TCP retransmits, the file arrives intact."""
@@ -91,6 +111,7 @@ SCENARIOS = [
     Scenario("switchyard-legacy", switchyard_legacy, "handshake", False),
     Scenario("switchyard", switchyard, "handshake", True),
     Scenario("switchyard-fastpath", switchyard_fastpath, "handshake", True),
+    Scenario("switchyard-rewrite", switchyard_rewrite, "handshake", True),
     Scenario("ovs-client-tx-off", ovs_client_tx_off, "handshake", False),
     Scenario("ovs-tx-off", ovs_tx_off, "handshake", True),
     Scenario("corrupt-safe", corruption_safe, "veth_lesson", True),

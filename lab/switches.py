@@ -130,7 +130,7 @@ class Switchyard:
     bridge = "br0"
 
     def __init__(self, binary=None, offload=None, port_options=None, kernel_fastpath=False,
-                 daemon_args=()):
+                 daemon_args=(), flows=None, label=None):
         self.binary = binary or os.environ.get("SWITCHYARD_BIN") or DEFAULT_SWITCHYARD
         self.offload = offload
         self.port_options = port_options or {}
@@ -140,13 +140,18 @@ class Switchyard:
             "-fastpath" if kernel_fastpath else "")
         self.label = "Switchyard" + (f", offload={offload}" if offload else "") + (
             ", kernel fast path" if kernel_fastpath else "" if offload else ", default")
+        self.flows = list(flows or [])  # ovs-ofctl flow lines installed after the ports
+        if flows:
+            self.name += "-flows"
+        if label:
+            self.label = label
         self._daemon = None
         self.dir = None
 
     def check_available(self):
         if not os.access(self.binary, os.X_OK):
             raise NotAvailable(f"switchyard binary ({self.binary})")
-        for verb in ("daemon", "add-br", "add-port", "stats"):
+        for verb in ("daemon", "add-br", "add-port", "stats") + (("add-flows",) if self.flows else ()):
             if not switchyard_has_verb(self.binary, verb):
                 raise NotAvailable(f"switchyard {verb}")
         daemon_options = (["--kernel-fastpath"] if self.kernel_fastpath else []) + [
@@ -195,6 +200,11 @@ class Switchyard:
             if self.offload:
                 args += ["--offload", self.offload]
             self.cli(*args, *self.port_options.get(port, []))
+        if self.flows:
+            path = os.path.join(self.dir, "lab.flows")
+            with open(path, "w") as f:
+                f.write("\n".join(self.flows) + "\n")
+            self.cli("add-flows", self.bridge, path)
 
     def stats(self):
         r = self.cli("stats", "--json", check=False)

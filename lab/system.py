@@ -6,8 +6,9 @@ leaves nothing behind whether it ends normally, fails, or is interrupted with Ct
 """
 
 import fcntl
-import selectors
+import json
 import os
+import selectors
 import signal
 import subprocess
 import sys
@@ -120,6 +121,12 @@ def netns_exists(name):
 
 def link_exists(ifname, netns=None):
     return run(["ip", "link", "show", "dev", ifname], netns=netns, check=False).returncode == 0
+
+
+def link_mac(ifname, netns=None):
+    """The link's MAC address, e.g. "02:00:00:00:00:02"."""
+    out = run(["ip", "-j", "link", "show", "dev", ifname], netns=netns).stdout
+    return json.loads(out)[0]["address"]
 
 
 def delete_netns(name):

@@ -155,6 +155,17 @@ def check_all(rows):
         c.check(fast.get("fastpath_frames", 0) > 0,
                 f"switchyard-fastpath: the kernel fast path forwarded no frame "
                 f"({fast.get('fastpath_frames')})")
+    check_working(c, "switchyard-rewrite", optional=True, expect_pseudo=True)
+    rw = c.row("switchyard-rewrite", optional=True)
+    if rw:
+        # The reply's source address was rewritten to the service IP between points 2 and 3:
+        # its pseudo-header seed must have followed (a stale seed would be finished wrong).
+        p2, p3 = synack_at(rw, "p2"), synack_at(rw, "p3")
+        c.check(p2.get("csum") and p3.get("csum") and p2["csum"] != p3["csum"],
+                f"switchyard-rewrite: the SYN/ACK's seed did not change with its address "
+                f"(p2 {p2}, p3 {p3})")
+        c.check(str(rw.get("trace", "")).startswith("ok"),
+                f"switchyard-rewrite: csum-trace says {rw.get('trace')}")
     check_download(c, "corrupt-safe", intact=True)
     check_download(c, "corrupt-unsafe", intact=False)
     return c
