@@ -57,9 +57,10 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
     }
     // Entries stay valid for a whole batch (FlowCache::kStableLookups), so a batch is looked
     // up first and credited per run of packets that got the same entry.
-    const flow::CacheEntry* entries[PacketBatch::kCapacity];
-    flow::FlowKey keys[PacketBatch::kCapacity];
-    const flow::FlowKey* key_ptrs[PacketBatch::kCapacity];
+    Worker::ClassifyScratch& scratch = w.classify_scratch();
+    const flow::CacheEntry** entries = scratch.entries;
+    flow::FlowKey* keys = scratch.keys;
+    const flow::FlowKey** key_ptrs = scratch.key_ptrs;
     for (std::uint32_t i = 0; i < batch.count; ++i) {
         Packet* p = batch.packets[i];
         flow::extract_key(*p, ensure_parsed(*p), in.ofport, keys[i]);

@@ -78,6 +78,15 @@ class Worker {
     std::uint64_t now_ns = 0;  // the round's clock
     std::uint64_t batch_seq = 0;  // numbers this worker's batches (flow cache entry grouping)
 
+    // Classification's scratch for one batch, kept here so that a batch does not construct
+    // (zero) 32 keys on the stack only for extract_key to clear them again.
+    struct ClassifyScratch {
+        flow::FlowKey keys[PacketBatch::kCapacity];
+        const flow::FlowKey* key_ptrs[PacketBatch::kCapacity];
+        const flow::CacheEntry* entries[PacketBatch::kCapacity];
+    };
+    ClassifyScratch& classify_scratch() { return *classify_scratch_; }
+
   private:
     std::uint32_t index_;
     PacketPool pool_;
@@ -86,6 +95,7 @@ class Worker {
     std::vector<std::unique_ptr<flow::FlowCache>> caches_;  // index = bridge id
     std::vector<PortId> dirty_;
     std::vector<SwitchPort*> flood_targets_;
+    std::unique_ptr<ClassifyScratch> classify_scratch_ = std::make_unique<ClassifyScratch>();
 };
 
 }  // namespace sy::datapath
