@@ -29,7 +29,7 @@ class LinuxBridge:
             raise NotAvailable("iproute2")
 
     def start(self, ports, cleanup):
-        # Bridged frames must not detour through iptables while we measure (LAB-NOTES).
+        # Bridged frames must not detour through iptables while we measure (docs/lab.md).
         for table in ("iptables", "ip6tables", "arptables"):
             system.sysctl_override(f"net/bridge/bridge-nf-call-{table}", 0, cleanup)
         system.delete_link(self.bridge)

@@ -94,7 +94,7 @@ def install_signal_handlers():
 
 def require_root():
     if os.geteuid() != 0:
-        raise LabError("the lab builds network namespaces: run it as root (sudo scripts/lab.sh)")
+        raise LabError("the lab builds network namespaces: run it as root (bash scripts/lab.sh)")
 
 
 def take_lab_lock(cleanup):

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <string>
+#include <string_view>
 
 #include "engines/cni/plugin.hpp"
 #include "verbs.hpp"
@@ -11,6 +13,14 @@ namespace sy::app {
 int& exit_code() {
     static int code = 0;
     return code;
+}
+int usage_error(std::string_view message) {
+    std::string line(message);
+    for (char& c : line)
+        if (c == '\n' || c == '\r') c = ' ';
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    fmt::print(stderr, "switchyard: {}\n", line);
+    return 2;
 }
 Context& context() {
     static Context ctx;
@@ -39,6 +49,13 @@ int main(int argc, char** argv) {
     sy::app::add_forensics_verbs(app);
     sy::app::add_flow_verbs(app);
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help (and CLI11's other "successes") print what was asked for, exit 0.
+        if (e.get_exit_code() == 0) return app.exit(e);
+        // Every usage error of every verb: one line, our prefix, exit 2 (docs/cli.md).
+        return sy::app::usage_error(e.what());
+    }
     return sy::app::exit_code();
 }

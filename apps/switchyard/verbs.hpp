@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace sy::app {
 
@@ -38,5 +39,7 @@ int capture_switch_port(const std::string& bridge, const std::string& port,
 
 // Set by a verb's callback; main() returns it. Convention: 0 ok, 1 problem found, 2 bad input.
 int& exit_code();
+// Prints one `switchyard: MESSAGE` line (newlines folded) to stderr and returns 2.
+int usage_error(std::string_view message);
 
 }  // namespace sy::app

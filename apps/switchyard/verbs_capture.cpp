@@ -38,25 +38,25 @@ struct CaptureArgs {
 
 int run_capture(const CaptureArgs& a) {
     if (a.output.empty()) {
-        fmt::print(stderr, "capture: -w FILE is required\n");
+        fmt::print(stderr, "switchyard: capture: -w FILE is required\n");
         return 2;
     }
     if (a.iface.empty()) {
         if (a.bridge.empty() || a.port.empty()) {
             fmt::print(stderr,
-                       "capture: give --iface IFACE (kernel interface) or BRIDGE PORT "
+                       "switchyard: capture: give --iface IFACE (kernel interface) or BRIDGE PORT "
                        "(switch port)\n");
             return 2;
         }
         if (a.count != 0) {
-            fmt::print(stderr, "capture: --count applies to --iface captures only\n");
+            fmt::print(stderr, "switchyard: capture: --count applies to --iface captures only\n");
             return 2;
         }
         // The daemon records at the port (verbs_switch_capture.cpp); --duration stops it.
         return capture_switch_port(a.bridge, a.port, a.direction, a.output, a.duration);
     }
     if (!a.bridge.empty()) {
-        fmt::print(stderr, "capture: --iface and BRIDGE PORT are two different forms; give one\n");
+        fmt::print(stderr, "switchyard: capture: --iface and BRIDGE PORT are two different forms; give one\n");
         return 2;
     }
     // Stop cleanly (flushing the file) on SIGINT/SIGTERM: no SA_RESTART, so poll() wakes up.
@@ -78,7 +78,7 @@ int run_capture(const CaptureArgs& a) {
         std::fflush(stderr);
     });
     if (!stats) {
-        fmt::print(stderr, "capture: {}\n", stats.status().message());
+        fmt::print(stderr, "switchyard: capture: {}\n", stats.status().message());
         return 2;
     }
     fmt::print(stderr,

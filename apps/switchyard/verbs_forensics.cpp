@@ -22,16 +22,16 @@ struct TraceArgs {
 int run_csum_trace_verb(const TraceArgs& a) {
     auto inputs = forensics::parse_trace_inputs(a.files);
     if (!inputs) {
-        fmt::print(stderr, "csum-trace: {}\n", inputs.status().message());
+        fmt::print(stderr, "switchyard: csum-trace: {}\n", inputs.status().message());
         return 2;
     }
     auto result = forensics::run_csum_trace(*inputs);
     if (!result) {
-        fmt::print(stderr, "csum-trace: {}\n", result.status().message());
+        fmt::print(stderr, "switchyard: csum-trace: {}\n", result.status().message());
         return 2;
     }
     for (const auto& f : result->files)
-        for (const auto& w : f.warnings) fmt::print(stderr, "csum-trace: warning: {}\n", w);
+        for (const auto& w : f.warnings) fmt::print(stderr, "switchyard: csum-trace: warning: {}\n", w);
     if (a.json) {
         forensics::write_json(*result, stdout);
     } else {

@@ -10,7 +10,7 @@
 //
 // The last lines relate the cost per packet to today's datapath: the learning bridge between
 // in-memory ports (bench/datapath's first case), measured in the same run. The goal
-// (issue 11) is that 10 000 rules with warm caches keep the datapath at >= 0.8x of it.
+// is that 10 000 rules with warm caches keep the datapath at >= 0.8x of it.
 //
 //   flow_bench [seconds-per-case [only-cases-containing]]   (default 0.5 s, all cases)
 #include <time.h>

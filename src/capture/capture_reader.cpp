@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -47,6 +49,11 @@ Result<LinkType> link_from_dlt(int dlt, const std::string& name) {
 }  // namespace
 
 Result<CaptureReader> CaptureReader::open(const std::string& path) {
+    // fopen() opens a directory, and reading it (or /proc/self/mem) fails: name that, not
+    // "empty file".
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        return Status(Errc::invalid_argument, fmt::format("{}: is a directory", path));
     std::FILE* a = std::fopen(path.c_str(), "rb");
     if (a == nullptr)
         return Status(Errc::io_error,
@@ -81,10 +88,17 @@ Result<CaptureReader> CaptureReader::open_streams(std::FILE* for_pcap, std::FILE
     reader.path_ = name;
     reader.options_file_.reset(for_options);
     std::uint8_t magic[4] = {};
+    errno = 0;
     const std::size_t got = std::fread(magic, 1, 4, for_options);
+    const int read_errno = errno;
+    const bool read_failed = std::ferror(for_options) != 0;
     std::rewind(for_options);
     if (got == 0) {
         std::fclose(for_pcap);
+        if (read_failed)
+            return Status(Errc::io_error,
+                          fmt::format("{}: cannot read: {}", name,
+                                      std::strerror(read_errno != 0 ? read_errno : EIO)));
         return Status(Errc::corrupt, fmt::format("{}: empty file", name));
     }
     std::uint32_t m;

@@ -1,6 +1,7 @@
 #include "capture/pcapng_writer.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -73,10 +74,18 @@ PcapngWriter::~PcapngWriter() {
 
 Result<PcapngWriter> PcapngWriter::open(const std::string& path, LinkType link,
                                         std::string_view interface_name) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Captures hold traffic: owner-only, like the control socket and the state file. An
+    // existing file being overwritten gets the same mode (it receives new traffic).
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return Status(Errc::io_error,
                       fmt::format("cannot create capture file {}: {}", path, std::strerror(errno)));
+    if (fchmod(fd, 0600) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return Status(Errc::io_error, fmt::format("cannot make capture file {} owner-only: {}",
+                                                  path, std::strerror(err)));
+    }
     PcapngWriter writer(fd, path);
     if (Status s = writer.write_headers(link, interface_name); !s) return s;
     return writer;

@@ -128,9 +128,11 @@ std::string render_stats(const json& stats) {
                 out += fmt::format(" (pseudo-header only {})", num(p, "csum_pseudo_seed"));
             }
             out += "\n";
-            out +=
-                fmt::format("        super-frames: passed {}, segmented {} into {} segments\n",
-                            num(p, "gso_passed"), num(p, "gso_segmented"), num(p, "segments_out"));
+            out += fmt::format(
+                "        super-frames: passed {}, segmented {} into {} segments, re-sized to the "
+                "port's MTU {}\n",
+                num(p, "gso_passed"), num(p, "gso_segmented"), num(p, "segments_out"),
+                num(p, "gso_resized"));
             if (num(p, "corrupted_injected") != 0) {
                 out += fmt::format("        corrupted (lab injection): {}\n",
                                    num(p, "corrupted_injected"));

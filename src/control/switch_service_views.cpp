@@ -53,6 +53,7 @@ json stats_json(const datapath::PortStats& s) {
                 {"gso_passed", s.gso_passed},
                 {"gso_segmented", s.gso_segmented},
                 {"segments_out", s.segments_out},
+                {"gso_resized", s.gso_resized},
                 {"corrupted_injected", s.corrupted_injected},
                 {"unsafe_marked", s.unsafe_marked},
                 {"drops", std::move(drops)}};

@@ -27,6 +27,7 @@ PortInfo SwitchCore::info(const SwitchPort& sp) const {
         st.gso_passed += tx.gso_passed;
         st.gso_segmented += tx.gso_sw;
         st.segments_out += tx.segments;
+        st.gso_resized += tx.gso_resized;
         const LaneCounters& c = lane->counters;
         st.corrupted_injected += c.corrupted_injected;
         st.unsafe_marked += c.unsafe_marked;

@@ -64,6 +64,8 @@ struct PortStats {
     std::uint64_t gso_passed = 0;          // super-frames handed on whole
     std::uint64_t gso_segmented = 0;       // super-frames segmented in software
     std::uint64_t segments_out = 0;        // segments those produced
+    // super-frames (passed or segmented) whose segment size was lowered to fit this port's MTU
+    std::uint64_t gso_resized = 0;
     std::uint64_t corrupted_injected = 0;  // lab fault injection
     std::uint64_t unsafe_marked = 0;       // unchecked packets sent marked (unsafe_mark_verified)
     // Frames the kernel fast path forwarded from / to this port without userspace seeing

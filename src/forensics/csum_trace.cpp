@@ -32,6 +32,12 @@ Status read_point(const TraceInput& input, std::uint32_t point, Correlator& corr
         const capture::ReadOutcome outcome = reader->next(packet);
         if (outcome == capture::ReadOutcome::end) break;
         if (outcome == capture::ReadOutcome::truncated) {
+            // Not one packet could be read: there is nothing to vouch for, so this is bad
+            // input, not "all 0 packets kept correct checksums".
+            if (summary.records == 0)
+                return Status(Errc::corrupt,
+                              fmt::format("{}: no readable packet ({})", input.path,
+                                          reader->message()));
             summary.warnings.push_back(reader->message());
             break;
         }

@@ -40,7 +40,7 @@ const char* proto_name(std::uint8_t proto) {
 
 std::string tcp_flags_text(std::uint8_t flags) {
     // tcpdump's order and letters: S F P R U, then "." for ACK; we spell ACK as "A" like
-    // tshark's short form and the "SA" example, and add E/W for ECE/CWR.
+    // tshark's short form and the usual "SA" for a SYN/ACK, and add E/W for ECE/CWR.
     std::string s;
     if (flags & 0x02) s += 'S';
     if (flags & 0x01) s += 'F';

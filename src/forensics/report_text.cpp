@@ -75,7 +75,9 @@ std::string render_text(const TraceResult& r, std::size_t max_listed) {
         const Sighting& first = r.sightings[p.sightings.front()];
         line(fmt::format("{} {} {}: {} at {} ({}, {})", flow_text(first.flow),
                          proto_name(first.flow.proto),
-                         first.flow.proto == 6 ? "[" + tcp_flags_text(first.tcp_flags) + "]" : "",
+                         // fmt, not string "+": g++ 12 -O2 reports a false -Wrestrict in operator+.
+                         first.flow.proto == 6 ? fmt::format("[{}]", tcp_flags_text(first.tcp_flags))
+                                               : std::string(),
                          to_string(v.status), hop_name(r, v.from_point, v.to_point),
                          v.certain ? "certain" : "inferred", basis_text(v.basis)));
         line(fmt::format("  why: {}", v.reason));

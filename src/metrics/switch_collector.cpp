@@ -32,9 +32,8 @@ void add(MetricFamily& f, Labels labels, double value) {
     f.metric.push_back(std::move(m));
 }
 
-// Super-frames re-sized (re-segmented to fit a smaller egress MTU) are being added to
-// PortStats as `gso_resized`; this picks the field up as soon as it exists, without a change
-// here, and reports nothing until then.
+// Super-frames re-sized (re-segmented to fit a smaller egress MTU): PortStats::gso_resized.
+// Read through a requires-check so a test fake's stats without the field still compile.
 template <typename Stats>
 std::optional<std::uint64_t> gso_resized(const Stats& s) {
     if constexpr (requires { s.gso_resized; }) {

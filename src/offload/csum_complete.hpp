@@ -6,7 +6,7 @@
 // State afterwards: `none`, not `verified`. The checksum now matches the bytes, but nobody
 // checked the payload against anything: a packet corrupted before it reached us would be
 // "completed" just as happily. Only a check of a checksum written by someone else earns the
-// verified mark (DESIGN.md rule 4); the receiver verifies it instead.
+// verified mark (docs/checksum-contract.md, "Egress"; docs/checksum-cases.md, cases 27-28); the receiver verifies it instead.
 
 #include <cstdint>
 #include <span>

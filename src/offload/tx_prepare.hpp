@@ -1,6 +1,6 @@
 #pragma once
 // THE one place that reconciles a packet's offload metadata with what the egress port can
-// take (DESIGN.md rules 3 and 4; docs/checksum-contract.md has the full table):
+// take (docs/checksum-contract.md has the full table; docs/checksum-cases.md the cases):
 //  - partial / GSO go on as they are to a port that accepts them; otherwise the checksum is
 //    finished or the super-frame segmented in software;
 //  - a partial checksum the port could not finish (not the outer TCP/UDP header: tunnel inner,

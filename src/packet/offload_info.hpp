@@ -1,6 +1,6 @@
 #pragma once
-// Checksum and segmentation metadata carried with every packet (DESIGN.md, "The checksum
-// contract"). Modelled on the kernel's ip_summed and struct virtio_net_hdr, but kept as a
+// Checksum and segmentation metadata carried with every packet (docs/checksum-contract.md;
+// the cases it must survive: docs/checksum-cases.md). Modelled on the kernel's ip_summed and struct virtio_net_hdr, but kept as a
 // typed value so no stage can confuse "unknown" with "verified".
 
 #include <cstdint>

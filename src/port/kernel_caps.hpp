@@ -9,7 +9,7 @@
 namespace sy::port {
 
 // With a virtio-net header the kernel accepts NEEDS_CSUM and TCP GSO and finishes or
-// segments later if the device cannot. UDP GSO is never advertised (CHECKSUM-CASES 8): we
+// segments later if the device cannot. UDP GSO is never advertised (docs/checksum-cases.md, case 8): we
 // would have to segment UFO/USO ourselves. Without the header: nothing but plain frames.
 inline offload::PortOffloadCaps kernel_port_caps(bool vnet_hdr, std::uint32_t mtu) {
     offload::PortOffloadCaps caps{};

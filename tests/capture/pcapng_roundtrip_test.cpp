@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -68,6 +69,31 @@ TEST(PcapngRoundTrip, BytesTimesDirectionsAndMetadataSurvive) {
     EXPECT_EQ(r->next(p), ReadOutcome::end);
     EXPECT_FALSE(r->metadata_lost());
     std::filesystem::remove(path);
+}
+
+mode_t file_mode(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 07777;
+}
+
+TEST(PcapngWriterMode, CaptureFilesAreOwnerOnlyEvenWhenOverwritten) {
+    const std::string path = temp_path("mode.pcapng");
+    std::remove(path.c_str());
+    const mode_t old_mask = ::umask(0);  // a permissive umask must not widen the file
+    {
+        auto w = PcapngWriter::open(path, LinkType::ethernet, "p0");
+        ASSERT_TRUE(w) << w.status().message();
+    }
+    EXPECT_EQ(file_mode(path), 0600u);
+    ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+    {
+        auto w = PcapngWriter::open(path, LinkType::ethernet, "p0");
+        ASSERT_TRUE(w) << w.status().message();
+    }
+    EXPECT_EQ(file_mode(path), 0600u);
+    ::umask(old_mask);
+    std::remove(path.c_str());
 }
 
 TEST(PcapngRoundTrip, TruncatedFinalRecordIsReportedNotFatal) {

@@ -31,13 +31,14 @@ TEST(Render, StatsShowCountersDropsAndLabMarks) {
     const json stats = json::parse(R"({"bridges":[{"name":"br0","ports":[
         {"name":"p1","up":false,"rx_packets":5,"rx_bytes":500,"tx_packets":4,"tx_bytes":400,
          "csum_completed_sw":3,"csum_verified_good":2,"csum_verified_bad":1,"csum_pseudo_seed":1,
-         "gso_passed":6,"gso_segmented":7,"segments_out":8,"unsafe_marked":9,
+         "gso_passed":6,"gso_segmented":7,"segments_out":8,"gso_resized":3,"unsafe_marked":9,
          "drops":{"mtu_exceeded":2}}]}]})");
     const std::string text = render_stats(stats);
     EXPECT_TRUE(contains(text, "port p1 (down)")) << text;
     EXPECT_TRUE(contains(text, "rx 5 packets 500 bytes")) << text;
     EXPECT_TRUE(contains(text, "verified bad 1 (pseudo-header only 1)")) << text;
     EXPECT_TRUE(contains(text, "segmented 7 into 8 segments")) << text;
+    EXPECT_TRUE(contains(text, "re-sized to the port's MTU 3")) << text;
     EXPECT_TRUE(contains(text, "UNSAFE")) << text;
     EXPECT_TRUE(contains(text, "drops: mtu_exceeded 2")) << text;
 }

@@ -107,6 +107,25 @@ TEST_F(OffloadPathTest, SuperFrameToATsoPortPassesWhole) {
     EXPECT_EQ(stats("b").gso_segmented, 0u);
 }
 
+// A TSO port with a smaller MTU than the super-frame's segments: passed whole with the segment
+// size lowered, and `stats` shows it (gso_resized).
+TEST_F(OffloadPathTest, SuperFrameResizedToASmallerEgressMtuIsCounted) {
+    auto* a = add("a");
+    offload::PortOffloadCaps caps = memory_port_caps(OffloadMode::vnet_hdr);
+    caps.mtu = 1000;
+    auto* b = add("b", OffloadMode::vnet_hdr, 0, {}, &caps);
+    learn_b(b);
+    const Frame f = tcp_frame(20000, testlib::CsumFill::seed);
+    ASSERT_TRUE(a->inject(f.bytes, testlib::gso_offload(f, 1448)));
+    run();
+    auto out = b->take_all();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_LT(out[0].offload.gso.size, 1448u);
+    EXPECT_EQ(stats("b").gso_passed, 1u);
+    EXPECT_EQ(stats("b").gso_resized, 1u);
+    EXPECT_EQ(stats("a").gso_resized, 0u);
+}
+
 TEST_F(OffloadPathTest, SuperFrameToANonTsoPortIsSegmentedWithCorrectChecksums) {
     auto* a = add("a");
     auto* b = add("b", OffloadMode::legacy);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The veth lesson (issue 5) through the switch, checked against the kernel: a server
+# The veth lesson (docs/lab.md) through the switch, checked against the kernel: a server
 # namespace and a client namespace joined by a Switch (af_packet ports, vnet headers); the
 # switch flips one payload bit in 2% of the packets arriving from the server (lab fault
 # injection), and the client downloads a few MiB of random data over HTTP.

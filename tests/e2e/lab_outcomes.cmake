@@ -1,4 +1,4 @@
-# The lab (lab/, issue 5) as an end-to-end test: runs every scenario and asserts the
+# The lab (lab/, docs/lab.md) as an end-to-end test: runs every scenario and asserts the
 # outcomes its table shows (tests/e2e/lab_outcomes.py). Needs root; a few minutes.
 add_test(NAME e2e_lab_outcomes
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/lab_outcomes.py

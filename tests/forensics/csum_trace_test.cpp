@@ -94,5 +94,30 @@ TEST(CsumTrace, UnreadableInputNamesTheFile) {
     EXPECT_EQ((*named)[1].name, "host");
 }
 
+TEST(CsumTrace, AFileWithNoReadablePacketIsBadInputNotOk) {
+    // The one record cut short: the reader gives "truncated" before any packet.
+    const std::string path = write_point("trunc0", 1000, capture::KernelMark::csum_notready);
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) - 20);
+    auto r = run_csum_trace({{"p", path}});
+    ASSERT_FALSE(r) << render_text(*r);
+    EXPECT_NE(r.status().message().find(path), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("no readable packet"), std::string::npos)
+        << r.status().message();
+    std::filesystem::remove(path);
+}
+
+TEST(CsumTrace, DirectoriesAndUnreadableFilesAreNamedForWhatTheyAre) {
+    auto dir = run_csum_trace({{"d", "/tmp"}});
+    ASSERT_FALSE(dir);
+    EXPECT_NE(dir.status().message().find("is a directory"), std::string::npos)
+        << dir.status().message();
+    auto mem = run_csum_trace({{"m", "/proc/self/mem"}});
+    ASSERT_FALSE(mem);
+    EXPECT_EQ(mem.status().message().find("empty file"), std::string::npos)
+        << mem.status().message();
+    EXPECT_NE(mem.status().message().find("cannot read"), std::string::npos)
+        << mem.status().message();
+}
+
 }  // namespace
 }  // namespace sy::forensics

@@ -186,7 +186,7 @@ TEST(SeedUpdate, Ipv6AddressChange) {
     EXPECT_EQ(check_l4_checksum(f, h).verdict, L4CsumVerdict::partial_seed);
 }
 
-// CHECKSUM-CASES.md case 19, as a negative test: treating a seed as a full checksum (RFC 1624
+// docs/checksum-cases.md case 19, as a negative test: treating a seed as a full checksum (RFC 1624
 // on a partial packet) produces a wrong seed.
 TEST(SeedUpdate, FullChecksumUpdateOnASeedIsWrong) {
     auto f = test::from_hex(test::kTcp4Syn40);

@@ -66,7 +66,7 @@ inline constexpr std::string_view kUdp6ZeroChecksum =
     "ffffffffffff02fc0000000186dd60000000000e1140fd000000000000000000000000000001fd0000000000"
     "0000000000000000000203e807d0000e00006e6f6373756d";
 // Ether()/IP(10.200.0.1 > 10.200.0.2)/TCP(SYN, 20 bytes of options): a 40-byte TCP header,
-// the SYN of LAB-NOTES.md whose pseudo-header seed is 0x15c1. Scapy's checksum: 0x75dc.
+// the SYN of docs/checksum-cases.md (the fingerprint) whose pseudo-header seed is 0x15c1. Scapy's checksum: 0x75dc.
 inline constexpr std::string_view kTcp4Syn40 =
     "02fc0000000502fc0000000108004500003c00010000400665290ac800010ac800029c400050000000000000"
     "0000a002200075dc0000020405b40402080a000000010000000001030307";

@@ -133,7 +133,7 @@ TEST(L4Checksum, TcpNegativeZeroIsAccepted) {
 TEST(L4Checksum, PartialSeedFingerprint) {
     auto p = parsed(test::kTcp4Syn40);
     const auto& h = p.headers.outer;
-    EXPECT_EQ(fold(l4_pseudo_sum(p.frame, h)), 0x15c1);  // LAB-NOTES.md
+    EXPECT_EQ(fold(l4_pseudo_sum(p.frame, h)), 0x15c1);  // docs/checksum-cases.md
     ASSERT_TRUE(write_l4_partial_seed(p.frame, h));
     EXPECT_EQ(load_be16(&p.frame[h.l4 + 16]), 0x15c1);
     const auto c = check_l4_checksum(p.frame, h);
