@@ -35,13 +35,16 @@ def switchyard_legacy(opts):
 
 
 def switchyard(opts):
-    """Switchyard as shipped: offloads stay on in both namespaces and TCP works."""
-    return handshake.run("switchyard", Switchyard(opts.switchyard_bin), Offloads(), opts)
+    """Switchyard's userspace datapath (--no-kernel-fastpath): offloads stay on in both
+    namespaces and TCP works."""
+    return handshake.run("switchyard",
+                         Switchyard(opts.switchyard_bin, kernel_fastpath=False), Offloads(), opts)
 
 
 def switchyard_fastpath(opts):
-    """Switchyard with --kernel-fastpath: once it has learned both MACs, the kernel moves the
-    connection's frames between the veths itself, partial checksums and super-frames intact."""
+    """Switchyard as shipped, with the kernel fast path: once it has learned both MACs, the
+    kernel moves the connection's frames between the veths itself, partial checksums and
+    super-frames intact."""
     return handshake.run("switchyard-fastpath",
                          Switchyard(opts.switchyard_bin, kernel_fastpath=True), Offloads(), opts)
 

@@ -124,22 +124,25 @@ class Switchyard:
     """Our switch: its daemon in the foreground of a background process, configured with the
     CLI. `offload` is every port's add-port --offload value (None: the default);
     `port_options` maps a port to extra add-port arguments (the veth-lesson options);
-    `kernel_fastpath` starts the daemon with --kernel-fastpath, `daemon_args` with more
-    options (each `--option` must be in `daemon --help`, else the switch is not available)."""
+    `kernel_fastpath`: None runs the daemon's default (the kernel fast path where eligible),
+    True passes --kernel-fastpath, False --no-kernel-fastpath (the userspace datapath only);
+    `daemon_args` are more options (each `--option` must be in `daemon --help`, else the
+    switch is not available)."""
 
     bridge = "br0"
 
-    def __init__(self, binary=None, offload=None, port_options=None, kernel_fastpath=False,
+    def __init__(self, binary=None, offload=None, port_options=None, kernel_fastpath=None,
                  daemon_args=(), flows=None, label=None):
         self.binary = binary or os.environ.get("SWITCHYARD_BIN") or DEFAULT_SWITCHYARD
         self.offload = offload
         self.port_options = port_options or {}
         self.kernel_fastpath = kernel_fastpath
         self.daemon_args = list(daemon_args)
-        self.name = "switchyard" + (f"-{offload}" if offload else "") + (
-            "-fastpath" if kernel_fastpath else "")
-        self.label = "Switchyard" + (f", offload={offload}" if offload else "") + (
-            ", kernel fast path" if kernel_fastpath else "" if offload else ", default")
+        datapath = {None: "", True: "-fastpath", False: "-userspace"}[kernel_fastpath]
+        self.name = "switchyard" + (f"-{offload}" if offload else "") + datapath
+        self.label = "Switchyard" + (f", offload={offload}" if offload else "") + {
+            None: "" if offload else ", default", True: ", kernel fast path",
+            False: ", userspace datapath"}[kernel_fastpath]
         self.flows = list(flows or [])  # ovs-ofctl flow lines installed after the ports
         if flows:
             self.name += "-flows"
@@ -148,19 +151,25 @@ class Switchyard:
         self._daemon = None
         self.dir = None
 
+    def _fastpath_args(self):
+        return {None: [], True: ["--kernel-fastpath"],
+                False: ["--no-kernel-fastpath"]}[self.kernel_fastpath]
+
     def check_available(self):
         if not os.access(self.binary, os.X_OK):
             raise NotAvailable(f"switchyard binary ({self.binary})")
         for verb in ("daemon", "add-br", "add-port", "stats") + (("add-flows",) if self.flows else ()):
             if not switchyard_has_verb(self.binary, verb):
                 raise NotAvailable(f"switchyard {verb}")
-        daemon_options = (["--kernel-fastpath"] if self.kernel_fastpath else []) + [
+        daemon_options = self._fastpath_args() + [
             a.partition("=")[0] for a in self.daemon_args if a.startswith("--")]
         if daemon_options:
             r = subprocess.run([self.binary, "daemon", "--help"], capture_output=True, text=True,
                                timeout=10)
             for option in daemon_options:
-                if not re.search(rf"(^|[\s,]){re.escape(option)}($|[\s=])", r.stdout, re.M):
+                # CLI11 lists a flag and its negation as "--flag,--no-flag{false}".
+                if not re.search(rf"(^|[\s,]){re.escape(option)}($|[\s=,{{])", r.stdout,
+                                 re.M):
                     raise NotAvailable(f"switchyard daemon {option}")
         r = subprocess.run([self.binary, "add-port", "--help"], capture_output=True, text=True,
                            timeout=10)
@@ -181,8 +190,8 @@ class Switchyard:
         log_path = os.path.join(self.dir, "daemon.log")
         log_file = open(log_path, "w")
         cleanup.push("close daemon log", log_file.close)
-        daemon = [self.binary, "--dir", self.dir, "daemon"] + (
-            ["--kernel-fastpath"] if self.kernel_fastpath else []) + self.daemon_args
+        daemon = [self.binary, "--dir", self.dir, "daemon"] + self._fastpath_args() + \
+            self.daemon_args
         self._daemon = system.start_process(daemon,
                                             cleanup, stdout=log_file, stderr=log_file,
                                             name="switchyard daemon")

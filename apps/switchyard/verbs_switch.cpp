@@ -24,10 +24,12 @@ void add_daemon_verb(CLI::App& app) {
     auto settings = std::make_shared<datapath::SwitchSettings>();
     cmd->add_flag("--move-corrupt-state", options->move_corrupt_state_aside,
                   "if the state file is corrupt, rename it aside (kept) and start empty");
-    cmd->add_flag("--kernel-fastpath", settings->kernel_fastpath,
+    cmd->add_flag("--kernel-fastpath,!--no-kernel-fastpath", settings->kernel_fastpath,
                   "forward known unicast between kernel ports (veth, NICs) inside the kernel "
                   "with eBPF, whole and with checksum metadata intact; userspace still learns, "
-                  "floods and captures (docs/performance.md)");
+                  "floods and captures. On by default where the kernel allows it; "
+                  "--no-kernel-fastpath sends everything through the userspace datapath "
+                  "(docs/performance.md)");
     cmd->add_option("--busy-poll-us", settings->busy_poll_us,
                     "keep polling this many microseconds after the last packet before sleeping "
                     "(latency against CPU)")

@@ -128,11 +128,11 @@ class CommandLine(unittest.TestCase):
         self.assertEqual((opts.rounds, opts.pairs, opts.containers), (5, 1, 2))
 
     def test_switch_args_and_variants_reach_every_switchyard_daemon(self):
-        opts = run.parse_args(["--switch", "switchyard-fastpath", "--switch-arg=--x=1",
+        opts = run.parse_args(["--switch", "switchyard-userspace", "--switch-arg=--x=1",
                                "--variant", "sy-two=--poll-threads 2"])
-        self.assertEqual(self.names(opts), [BASE, "switchyard-fastpath", "sy-two"])
+        self.assertEqual(self.names(opts), [BASE, "switchyard-userspace", "sy-two"])
         daemons = [c.make(opts) for c in opts.contenders[1:]]
-        self.assertEqual(daemons[0].daemon_args, ["--kernel-fastpath", "--x=1"])
+        self.assertEqual(daemons[0].daemon_args, ["--no-kernel-fastpath", "--x=1"])
         self.assertEqual(daemons[1].daemon_args, ["--poll-threads", "2", "--x=1"])
 
     def test_containers_count_the_pairs(self):

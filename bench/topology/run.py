@@ -70,9 +70,9 @@ CONTENDERS = [
     Contender("linux-bridge", "Linux bridge", lambda _: LinuxBridge()),
     Contender("ovs", "OVS userspace, default", lambda _: OvsUserspace()),
     Contender("ovs-tso", "OVS userspace, userspace-tso-enable", lambda _: OvsUserspace(tso=True)),
-    Contender("switchyard", "Switchyard, userspace datapath", switchyard()),
-    Contender("switchyard-fastpath", "Switchyard, kernel fast path",
-              switchyard("--kernel-fastpath")),
+    Contender("switchyard", "Switchyard, default (kernel fast path)", switchyard()),
+    Contender("switchyard-userspace", "Switchyard, userspace datapath",
+              switchyard("--no-kernel-fastpath")),
 ]
 BASELINE = "linux-bridge"
 

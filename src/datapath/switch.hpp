@@ -136,9 +136,10 @@ struct TraceRequest {
 // How the daemon wants the switch built (the rest of SwitchOptions is for tests/benchmarks).
 struct SwitchSettings {
     // Forward known unicast between kernel ports inside the kernel (eBPF), see
-    // fastpath/kernel_fast_path.hpp. If the kernel refuses, the switch logs why and runs
-    // without it.
-    bool kernel_fastpath = false;
+    // fastpath/kernel_fast_path.hpp: on by default, the fastest path that keeps the checksum
+    // contract (docs/performance.md). If the kernel refuses, the switch logs why and runs
+    // without it. Ports it cannot serve (TAP, legacy, trunks, captured) use userspace anyway.
+    bool kernel_fastpath = true;
     // Keep polling this long after the last packet before sleeping (0: the default), and the
     // longest window adaptive polling may stretch it to (0: the default; see SwitchOptions).
     std::uint32_t busy_poll_us = 0;

@@ -2,6 +2,7 @@
 // The Switch implementation: the composition of the datapath's parts, each with one job —
 //   PortRegistry   bridges and ports (names, ids, OpenFlow numbers)
 //   PollLoop       the poll thread and its scheduling (adaptive busy polling, epoll sleep)
+//   PortReadiness  which ports a round receives from (epoll: only those with work)
 //   Worker         what a poll thread owns (pool, per-port egress lanes, counters)
 //   Pipeline       the stages a received batch goes through (ingress, classify, execute,
 //                  egress), with NORMAL as an action
@@ -17,6 +18,7 @@
 #include "datapath/fast_path_sync.hpp"
 #include "datapath/pipeline.hpp"
 #include "datapath/poll_loop.hpp"
+#include "datapath/port_readiness.hpp"
 #include "datapath/port_registry.hpp"
 #include "datapath/round_lock.hpp"
 #include "datapath/switch.hpp"
@@ -101,6 +103,9 @@ class SwitchCore final : public Switch {
     FastPathSync fast_;
     Pipeline pipeline_;
     Worker worker_;
+    PortReadiness ready_;
+    std::vector<PortId> ready_ids_;  // this round's ports to receive from
+    bool sweep_ = false;  // next round receives from every active port (see housekeeping)
     std::unique_ptr<PollLoop> poll_;
     std::uint64_t last_expire_ns_ = 0;
     std::uint64_t aging_ns_ = l2::MacTable::kDefaultAgingNs;

@@ -49,7 +49,11 @@ int main(int argc, char** argv) {
         if (nice) o.poll.poll_nice = std::atoi(nice);
         sw = std::make_unique<sy::datapath::SwitchCore>(o);
     } else {
-        sw = sy::datapath::Switch::create();
+        // These tests are about the userspace datapath's offload modes: no kernel fast path
+        // (the daemon's default), which would carry the known unicast past them.
+        sy::datapath::SwitchSettings settings;
+        settings.kernel_fastpath = false;
+        sw = sy::datapath::Switch::create(settings);
     }
     if (auto s = sw->add_bridge("br0"); !s) {
         fmt::print(stderr, "add_bridge: {}\n", s.message());

@@ -12,7 +12,9 @@ source "$(dirname "$0")/engines_lib.sh"
 need_engines docker podman prometheus
 
 metrics_port=$(free_port)
-start_daemon --docker-plugin ${plugin_name:+--docker-plugin-name "$plugin_name"} --metrics "$metrics_port"
+# The userspace datapath: Prometheus' rates of the switch's own port counters are checked
+# against the kernel's, so every frame must cross userspace.
+start_daemon --no-kernel-fastpath --docker-plugin ${plugin_name:+--docker-plugin-name "$plugin_name"} --metrics "$metrics_port"
 grep -q "metrics on http://127.0.0.1:$metrics_port/metrics" "$work/daemon.log" || fail "no metrics endpoint"
 start_dockerd
 docker_image

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The kernel fast path (`daemon --kernel-fastpath`) end to end: two containers attached with
+# The kernel fast path (the daemon's default; `--kernel-fastpath` still accepted) end to end: two containers attached with
 # default offloads exchange a 20 MiB file over TCP, intact, and the frames cross in the kernel
 # (the fast-path counters carry the transfer, userspace sees a handful of frames). A capture
 # pauses the port: every frame then goes through userspace (and into the pcapng) and the
 # fast-path counters stand still; afterwards the port is active again. A MAC moving to another
 # port is followed. SIGTERM leaves no tc filter behind; after SIGKILL the next daemon removes
-# what was left. Restarted without the flag, the switch shows no trace of the fast path and
+# what was left. Restarted with --no-kernel-fastpath, the switch shows no trace of the fast path and
 # forwards the same traffic in userspace.
 # Usage: switch_fastpath.sh SWITCHYARD_BIN
 source "$(dirname "$0")/switch_lib.sh" "$1"
@@ -201,14 +201,15 @@ for p in "$port_a" "$port_b"; do
 done
 
 # --- 5b. A daemon killed with SIGKILL cannot detach: its filters stay, and the next daemon
-# (here one without the flag, which would otherwise forward every frame twice) removes them.
-start_daemon --kernel-fastpath
+# (here one with --no-kernel-fastpath, which would otherwise forward every frame twice)
+# removes them. This one runs the default: the fast path without a flag.
+start_daemon
 [ -n "$(tc filter show dev "$port_a" ingress)" ] || fail "no tc filter on $port_a with the fast path"
 stop_daemon KILL
 [ -n "$(tc filter show dev "$port_a" ingress)" ] || fail "the killed daemon's filter is already gone"
 
-# --- 6. Without --kernel-fastpath: no trace of it; the restored ports forward in userspace.
-start_daemon
+# --- 6. With --no-kernel-fastpath: no trace of it; the restored ports forward in userspace.
+start_daemon --no-kernel-fastpath
 for p in "$port_a" "$port_b"; do
     f=$(tc filter show dev "$p" ingress 2>&1)
     [ -z "$f" ] || fail "the filter a killed daemon left on $p stays: $f"
@@ -217,8 +218,8 @@ grep -q "removed a kernel fast path filter left by an earlier switchyard process
     fail "the daemon did not say it removed a stale filter"
 echo "after SIGKILL: the next daemon removed the stale filters"
 sy show >"$work/show"
-grep -q "kernel fast path" "$work/show" && fail "show mentions the fast path without the flag: $(cat "$work/show")"
-grep -q "fast-path" "$work/show" && fail "show has a per-port fast-path state without the flag"
+grep -q "kernel fast path" "$work/show" && fail "show mentions the fast path with --no-kernel-fastpath: $(cat "$work/show")"
+grep -q "fast-path" "$work/show" && fail "show has a per-port fast-path state with --no-kernel-fastpath"
 grep -q "$port_a" "$work/show" || fail "port a not restored: $(cat "$work/show")"
 sy stats --json | "$py" -c '
 import json, sys
@@ -226,7 +227,7 @@ ports = [p for b in json.load(sys.stdin)["bridges"] for p in b["ports"]]
 assert ports, "no ports"
 bad = [p["name"] for p in ports if "kernel_fastpath" in p]
 assert not bad, "kernel_fastpath key on " + ",".join(bad)
-' || fail "stats --json has kernel_fastpath without the flag"
+' || fail "stats --json has kernel_fastpath with --no-kernel-fastpath"
 for _ in 1 2 3; do in_ns a ping -c 1 -W 1 10.200.9.2 >/dev/null && break; done
 us_a0=$(port_stat "$port_a" rx_packets)
 us_b0=$(port_stat "$port_b" rx_bytes)

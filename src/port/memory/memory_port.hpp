@@ -41,7 +41,8 @@ class MemoryPort final : public Port {
     // --- Port ---
     std::uint32_t rx_burst(PacketPool& pool, PacketBatch& batch) override;
     void tx_burst(PacketBatch& batch) override;
-    int poll_fd() const override { return event_fd_; }
+    // A generator always has frames: it must be polled, there is nothing to wait on.
+    int poll_fd() const override { return generator_.empty() ? event_fd_ : -1; }
 
   private:
     struct Ring {
