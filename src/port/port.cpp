@@ -32,6 +32,8 @@ const char* to_string(PortDrop reason) {
             return "rx_tunnel_geneve_oam";
         case PortDrop::rx_tunnel_kernel_dropped:
             return "rx_tunnel_kernel_dropped";
+        case PortDrop::rx_tunnel_bad_outer_csum:
+            return "rx_tunnel_bad_outer_csum";
         case PortDrop::tx_tunnel_no_remote:
             return "tx_tunnel_no_remote";
         case PortDrop::count_:

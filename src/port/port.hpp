@@ -39,10 +39,14 @@ enum class PortDrop : std::uint8_t {
     rx_tunnel_unknown_remote,
     rx_tunnel_geneve_critical_option,
     rx_tunnel_geneve_oam,
-    // The kernel dropped datagrams for the tunnel's UDP socket: a bad outer UDP checksum
-    // (the host stack verifies it before we see the datagram) or a full socket queue
+    // The kernel dropped datagrams for the tunnel's UDP socket: a full socket queue
     // (SO_MEMINFO drops; read when stats are asked for).
     rx_tunnel_kernel_dropped,
+    // The host stack dropped datagrams with a bad (non-zero) outer UDP checksum before the
+    // switch could see them. The kernel counts these per network namespace only
+    // (UdpInCsumErrors / Udp6InCsumErrors), so this is that count since the port opened:
+    // bad checksums of any other UDP traffic of the namespace count here too.
+    rx_tunnel_bad_outer_csum,
     // `--remote flow` and no flow set tun_dst (or set one of the other IP version).
     tx_tunnel_no_remote,
     count_

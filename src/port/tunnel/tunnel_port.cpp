@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/bytes.hpp"
@@ -63,6 +65,36 @@ std::uint32_t socket_drops(int fd) {
         return 0;
     }
     return info[SK_MEMINFO_DROPS];
+}
+
+// The namespace's count of UDP datagrams dropped for a bad checksum (IPv4 or IPv6).
+std::uint64_t host_udp_csum_errors(bool ipv6) {
+    std::FILE* f = std::fopen(ipv6 ? "/proc/net/snmp6" : "/proc/net/snmp", "r");
+    if (!f) return 0;
+    std::uint64_t value = 0;
+    char line[1024];
+    char names[1024] = {};
+    while (std::fgets(line, sizeof line, f)) {
+        if (ipv6) {
+            unsigned long long v = 0;
+            if (std::sscanf(line, "Udp6InCsumErrors %llu", &v) == 1) value = v;
+            continue;
+        }
+        if (std::strncmp(line, "Udp: ", 5) != 0) continue;
+        if (names[0] == 0) {  // the header line comes first, then the values
+            std::snprintf(names, sizeof names, "%s", line);
+            continue;
+        }
+        int column = -1, i = 0;
+        for (char* t = std::strtok(names, " \n"); t; t = std::strtok(nullptr, " \n"), ++i)
+            if (std::strcmp(t, "InCsumErrors") == 0) column = i;
+        i = 0;
+        for (char* t = std::strtok(line, " \n"); t; t = std::strtok(nullptr, " \n"), ++i)
+            if (i == column) value = std::strtoull(t, nullptr, 10);
+        break;
+    }
+    std::fclose(f);
+    return value;
 }
 
 }  // namespace
@@ -149,6 +181,7 @@ TunnelPort::TunnelPort(std::string name, offload::PortOffloadCaps caps, int fd,
     for (std::size_t i = 0; i < remotes_.size(); ++i)
         remote_sa_len_ = remotes_[i].to_sockaddr(options_.udp_port(), remote_sa_[i]);
     kernel_drops_base_ = socket_drops(fd_);
+    csum_errors_base_ = host_udp_csum_errors(local_.ipv6);
 }
 
 TunnelPort::~TunnelPort() {
@@ -158,6 +191,8 @@ TunnelPort::~TunnelPort() {
 void TunnelPort::refresh_counters() {
     counters_.drops[static_cast<std::size_t>(PortDrop::rx_tunnel_kernel_dropped)] =
         socket_drops(fd_) - kernel_drops_base_;
+    counters_.drops[static_cast<std::size_t>(PortDrop::rx_tunnel_bad_outer_csum)] =
+        host_udp_csum_errors(local_.ipv6) - csum_errors_base_;
 }
 
 std::uint32_t TunnelPort::rx_burst(PacketPool& pool, PacketBatch& batch) {

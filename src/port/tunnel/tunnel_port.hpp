@@ -95,6 +95,7 @@ class TunnelPort final : public Port {
     std::array<std::array<iovec, 2 * kMaxGsoSegments>, kTxSlots> tx_iov_{};
     std::array<std::array<std::uint8_t, 64>, kTxSlots> tx_cmsg_{};
     std::uint64_t kernel_drops_base_ = 0;
+    std::uint64_t csum_errors_base_ = 0;
 };
 
 }  // namespace sy::port
