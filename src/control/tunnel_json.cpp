@@ -33,6 +33,11 @@ Result<port::TunnelOptions> tunnel_from_json(const json& j) {
         return Status(Errc::invalid_argument, fmt::format("tunnel {}: {}", field, what));
     };
     if (!j.is_object()) return Status(Errc::invalid_argument, "tunnel: expected an object");
+    // Integers in range, whether the JSON holds them signed or unsigned (text parses as
+    // unsigned, values built in memory from an int are signed).
+    auto in_range = [](const json& v, std::int64_t lo, std::int64_t hi) {
+        return v.is_number_integer() && v.get<std::int64_t>() >= lo && v.get<std::int64_t>() <= hi;
+    };
     port::TunnelOptions o;
     for (const auto& [key, value] : j.items()) {
         if (key != "remote" && key != "local" && key != "key" && key != "dst_port" &&
@@ -61,15 +66,14 @@ Result<port::TunnelOptions> tunnel_from_json(const json& j) {
     if (auto it = j.find("key"); it != j.end()) {
         if (it->is_string() && *it == "flow") {
             o.key_flow = true;
-        } else if (it->is_number_unsigned() && it->get<std::uint64_t>() <= 0xFFFFFF) {
+        } else if (in_range(*it, 0, 0xFFFFFF)) {
             o.vni = it->get<std::uint32_t>();
         } else {
             return bad("key", fmt::format("{} is not a VNI (0..16777215) or \"flow\"", it->dump()));
         }
     }
     if (auto it = j.find("dst_port"); it != j.end()) {
-        if (!it->is_number_unsigned() || it->get<std::uint64_t>() < 1 ||
-            it->get<std::uint64_t>() > 65535)
+        if (!in_range(*it, 1, 65535))
             return bad("dst_port", fmt::format("{} is not a UDP port (1..65535)", it->dump()));
         o.dst_port = it->get<std::uint16_t>();
     }
@@ -80,15 +84,14 @@ Result<port::TunnelOptions> tunnel_from_json(const json& j) {
         }
     }
     if (auto it = j.find("ttl"); it != j.end()) {
-        if (!it->is_number_unsigned() || it->get<std::uint64_t>() < 1 ||
-            it->get<std::uint64_t>() > 255)
+        if (!in_range(*it, 1, 255))
             return bad("ttl", fmt::format("{} is not in 1..255", it->dump()));
         o.ttl = it->get<int>();
     }
     if (auto it = j.find("tos"); it != j.end()) {
         if (it->is_string() && *it == "inherit") {
             o.tos_inherit = true;
-        } else if (it->is_number_unsigned() && it->get<std::uint64_t>() <= 255) {
+        } else if (in_range(*it, 0, 255)) {
             o.tos = it->get<int>();
         } else {
             return bad("tos", fmt::format("{} is not in 0..255 or \"inherit\"", it->dump()));
