@@ -2,7 +2,9 @@
 // show, stats, fdb. Every verb but `daemon` is one JSON-RPC call to the running daemon.
 #include <fmt/core.h>
 
+#include <cstdlib>
 #include <memory>
+#include <optional>
 
 #include "control/daemon.hpp"
 #include "control/render.hpp"
@@ -82,13 +84,83 @@ struct AddPortArgs {
     std::vector<int> trunk;
     double corrupt = 0;
     bool unsafe_mark_verified = false;
+    // Tunnel ports (docs/tunnels.md).
+    std::string type = "system", local, key, tos;
+    std::vector<std::string> remotes;
+    int dst_port = 0, ttl = 0;
+    bool csum = false, df = false;
 };
+
+// The tunnel options of `add-port --type vxlan|geneve` as port.add's "tunnel" object; an
+// error sentence when they are given without a tunnel type or are malformed.
+std::optional<json> tunnel_params(const AddPortArgs& a, std::string& error) {
+    const bool tunnel = a.type == "vxlan" || a.type == "geneve";
+    if (!tunnel) {
+        if (!a.remotes.empty() || !a.local.empty() || !a.key.empty() || !a.tos.empty() ||
+            a.dst_port != 0 || a.ttl != 0 || a.csum || a.df)
+            error = "--remote, --local, --key, --dst-port, --csum, --ttl, --tos and --df are "
+                    "options of tunnel ports (--type vxlan|geneve)";
+        return std::nullopt;
+    }
+    json t = json::object();
+    if (a.remotes.size() == 1 && a.remotes[0] == "flow")
+        t["remote"] = "flow";
+    else
+        t["remote"] = a.remotes;
+    if (!a.local.empty()) t["local"] = a.local;
+    if (a.key == "flow") {
+        t["key"] = "flow";
+    } else if (!a.key.empty()) {
+        char* end = nullptr;
+        const unsigned long long v = std::strtoull(a.key.c_str(), &end, 0);
+        if (end == a.key.c_str() || *end != 0 || v > 0xFFFFFF) {
+            error = fmt::format("--key {} is not a VNI (0..16777215) or 'flow'", a.key);
+            return std::nullopt;
+        }
+        t["key"] = v;
+    }
+    if (a.dst_port != 0) t["dst_port"] = a.dst_port;
+    if (a.csum) t["csum"] = true;
+    if (a.ttl != 0) t["ttl"] = a.ttl;
+    if (a.tos == "inherit") {
+        t["tos"] = "inherit";
+    } else if (!a.tos.empty()) {
+        char* end = nullptr;
+        const unsigned long v = std::strtoul(a.tos.c_str(), &end, 0);
+        if (end == a.tos.c_str() || *end != 0 || v > 255) {
+            error = fmt::format("--tos {} is not in 0..255 or 'inherit'", a.tos);
+            return std::nullopt;
+        }
+        t["tos"] = v;
+    }
+    if (a.df) t["df"] = true;
+    return t;
+}
 
 void add_port_verbs(CLI::App& app) {
     auto a = std::make_shared<AddPortArgs>();
-    auto* add = app.add_subcommand("add-port", "add a kernel interface to a bridge");
+    auto* add = app.add_subcommand(
+        "add-port", "add a kernel interface, or a VXLAN/Geneve tunnel port, to a bridge");
     add->add_option("BRIDGE", a->bridge, "bridge name")->required();
-    add->add_option("IFACE", a->iface, "interface in the host namespace")->required();
+    add->add_option("IFACE", a->iface,
+                    "interface in the host namespace (a tunnel port: the port's name)")
+        ->required();
+    add->add_option("--type", a->type,
+                    "system (default: a kernel interface), vxlan or geneve (a tunnel port over "
+                    "a UDP socket of the host's stack, docs/tunnels.md)")
+        ->check(CLI::IsMember({"system", "vxlan", "geneve"}));
+    add->add_option("--remote", a->remotes,
+                    "tunnel: far end (IPv4 or IPv6; repeat for several), or 'flow' (flows "
+                    "choose with set_field:IP->tun_dst)");
+    add->add_option("--local", a->local, "tunnel: local address to bind (default: any)");
+    add->add_option("--key", a->key,
+                    "tunnel: VNI sent and accepted (default 0), or 'flow' (tun_id chooses)");
+    add->add_option("--dst-port", a->dst_port, "tunnel: UDP port (default 4789 / 6081)")
+        ->check(CLI::Range(1, 65535));
+    add->add_flag("--csum", a->csum, "tunnel: outer UDP checksum (default: zero)");
+    add->add_option("--ttl", a->ttl, "tunnel: outer TTL / hop limit")->check(CLI::Range(1, 255));
+    add->add_option("--tos", a->tos, "tunnel: outer TOS (0..255) or 'inherit' (from the inner)");
+    add->add_flag("--df", a->df, "tunnel: set DF on the outer IPv4 header");
     auto* vlan =
         add->add_option("--vlan", a->vlan, "access port of this VLAN")->check(CLI::Range(1, 4094));
     auto* trunk = add->add_option("--trunk", a->trunk, "trunk port carrying these VLANs (N,M,...)")
@@ -110,6 +182,17 @@ void add_port_verbs(CLI::App& app) {
         if (!a->trunk.empty()) params["trunk"] = a->trunk;
         if (a->corrupt > 0) params["corrupt"] = a->corrupt;
         if (a->unsafe_mark_verified) params["unsafe_mark_verified"] = true;
+        std::string error;
+        auto tunnel = tunnel_params(*a, error);
+        if (!error.empty()) {
+            fmt::print(stderr, "switchyard: {}\n", error);
+            exit_code() = 2;
+            return;
+        }
+        if (tunnel) {
+            params["type"] = a->type;
+            params["tunnel"] = *tunnel;
+        }
         if (call_daemon("port.add", params))
             fmt::print("port {} added to {}\n", a->iface, a->bridge);
     });

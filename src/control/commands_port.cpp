@@ -1,6 +1,9 @@
 // port.add, port.del
+#include <fmt/core.h>
+
 #include "control/commands.hpp"
 #include "control/params.hpp"
+#include "control/tunnel_json.hpp"
 
 namespace sy::control {
 
@@ -35,6 +38,27 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
     auto mark = p.optional_bool("unsafe_mark_verified", false);
     if (!mark) return mark.status();
     config.unsafe_mark_verified = *mark;
+    auto type = p.optional_string("type");
+    if (!type) return type.status();
+    if (*type && **type != "system") {
+        if (**type == "vxlan")
+            config.kind = datapath::PortKind::vxlan;
+        else if (**type == "geneve")
+            config.kind = datapath::PortKind::geneve;
+        else
+            return Status(Errc::invalid_argument,
+                          fmt::format("port type '{}' is not system, vxlan or geneve", **type));
+        const json* tunnel = p.raw().contains("tunnel") ? &p.raw()["tunnel"] : nullptr;
+        if (tunnel == nullptr)
+            return Status(Errc::invalid_argument,
+                          fmt::format("a {} port needs its tunnel options (remote, key)", **type));
+        auto options = tunnel_from_json(*tunnel);
+        if (!options) return options.status();
+        config.tunnel = *options;
+        config.tunnel.type = config.kind == datapath::PortKind::vxlan ? port::TunnelType::vxlan
+                                                                      : port::TunnelType::geneve;
+        if (Status s = port::check_tunnel_options(config.tunnel); !s) return s;
+    }
     return config;
 }
 
@@ -43,7 +67,8 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
 void register_port_commands(CommandRegistry& registry, SwitchService& service) {
     registry.add("port.add",
                  "add interface {port} to {bridge} [vlan|trunk, offload vnet|legacy, corrupt, "
-                 "unsafe_mark_verified]",
+                 "unsafe_mark_verified; type vxlan|geneve with tunnel {remote, local, key, "
+                 "dst_port, csum, ttl, tos, df}]",
                  [&service](const json& params, Session&) -> Result<json> {
                      Params p(params);
                      auto bridge = p.required_string("bridge");

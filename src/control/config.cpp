@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "control/tunnel_json.hpp"
+
 namespace sy::control {
 
 using nlohmann::json;
@@ -54,6 +56,10 @@ const char* kind_name(datapath::PortKind kind) {
             return "tap";
         case datapath::PortKind::memory:
             return "memory";
+        case datapath::PortKind::vxlan:
+            return "vxlan";
+        case datapath::PortKind::geneve:
+            return "geneve";
     }
     return "af_packet";
 }
@@ -181,6 +187,10 @@ PortRecord read_port(Reader& r, const json& j, const std::string& where) {
         p.config.kind = datapath::PortKind::tap;
     else if (kind == "memory")
         p.config.kind = datapath::PortKind::memory;
+    else if (kind == "vxlan")
+        p.config.kind = datapath::PortKind::vxlan;
+    else if (kind == "geneve")
+        p.config.kind = datapath::PortKind::geneve;
     else if (!kind.empty() && kind != "af_packet")
         r.fail(where + ".kind", "unknown port kind");
     const std::string offload = r.str(j, where, "offload", false);
@@ -220,6 +230,15 @@ PortRecord read_port(Reader& r, const json& j, const std::string& where) {
         else
             p.config.unsafe_mark_verified = mark->get<bool>();
     }
+    if (datapath::is_tunnel(p.config.kind)) {
+        if (const json* t = r.field(j, where, "tunnel", true)) {
+            auto options = tunnel_from_json(*t);
+            if (options)
+                p.config.tunnel = *options;
+            else
+                r.fail(where + ".tunnel", options.status().message());
+        }
+    }
     if (const json* a = r.field(j, where, "attachment", false)) {
         p.attachment = read_attachment(r, *a, where + ".attachment");
     }
@@ -244,6 +263,7 @@ json to_json(const Config& config) {
             if (!c.trunk_vlans.empty()) p["trunk"] = c.trunk_vlans;
             if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
             if (c.unsafe_mark_verified) p["unsafe_mark_verified"] = true;
+            if (datapath::is_tunnel(c.kind)) p["tunnel"] = tunnel_to_json(c.tunnel);
             if (port.attachment) p["attachment"] = attachment_to_json(*port.attachment);
             if (!port.external_ids.empty()) p["external_ids"] = port.external_ids;
             ports.push_back(std::move(p));

@@ -32,6 +32,8 @@ class Params {
     // A list of objects (e.g. routes); each element's fields are read with a Params of its own.
     Result<std::vector<nlohmann::json>> optional_object_list(const char* name) const;
 
+    const nlohmann::json& raw() const { return params_; }
+
   private:
     const nlohmann::json* find(const char* name) const;
     const nlohmann::json& params_;

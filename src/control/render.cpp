@@ -56,6 +56,24 @@ std::string render_show(const json& show) {
             if (port.contains("kernel_fastpath")) {
                 out += " fast-path " + str(port, "kernel_fastpath");
             }
+            if (port.contains("tunnel")) {
+                const auto& t = port["tunnel"];
+                std::string remote = t.value("remote", json()).is_string() ? "flow" : "";
+                if (remote.empty()) {
+                    for (const auto& r : t.value("remote", json::array()))
+                        remote += (remote.empty() ? "" : ",") + r.get<std::string>();
+                }
+                out += fmt::format("  {} key {} remote {}", str(port, "type"),
+                                   t.contains("key") ? (t["key"].is_string() ? "flow" : t["key"].dump()) : "0",
+                                   remote);
+                if (t.contains("local")) out += " local " + str(t, "local");
+                if (t.contains("dst_port")) out += " dst_port " + t["dst_port"].dump();
+                if (t.value("csum", false)) out += " csum";
+                if (port.contains("inner_mtu")) {
+                    out += fmt::format(" inner MTU {} (underlay {})", port["inner_mtu"].dump(),
+                                       port["underlay_mtu"].dump());
+                }
+            }
             if (port.contains("attachment")) {
                 const auto& a = port["attachment"];
                 out += fmt::format("  <-> {} {} {}", str(a, "container"), str(a, "ifname"),

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "control/switch_service.hpp"
+#include "control/tunnel_json.hpp"
 
 namespace sy::control {
 
@@ -20,6 +21,10 @@ json port_config_json(const PortRecord& record) {
     if (!c.trunk_vlans.empty()) p["trunk"] = c.trunk_vlans;
     if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
     if (c.unsafe_mark_verified) p["unsafe_mark_verified"] = true;
+    if (datapath::is_tunnel(c.kind)) {
+        p["type"] = c.kind == datapath::PortKind::vxlan ? "vxlan" : "geneve";
+        p["tunnel"] = tunnel_to_json(c.tunnel);
+    }
     if (record.attachment) {
         const auto& a = *record.attachment;
         p["attachment"] =
@@ -92,6 +97,10 @@ json SwitchService::show() {
                 p["ofport"] = rt->second->config.ofport;
                 p["status"] = rt->second->up ? "up" : "down";
                 if (!rt->second->fast_path.empty()) p["kernel_fastpath"] = rt->second->fast_path;
+                if (rt->second->inner_mtu != 0) {
+                    p["inner_mtu"] = rt->second->inner_mtu;
+                    p["underlay_mtu"] = rt->second->underlay_mtu;
+                }
             } else {
                 p["status"] = "unknown to the datapath";
             }

@@ -3,6 +3,7 @@
 #include "port/af_packet/af_packet_port.hpp"
 #include "port/memory/memory_port.hpp"
 #include "port/tap/tap_port.hpp"
+#include "port/tunnel/tunnel_port.hpp"
 
 namespace sy::datapath {
 
@@ -30,6 +31,15 @@ Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config,
         }
         case PortKind::tap: {
             auto p = port::TapPort::open(config.name, vnet);
+            if (!p) return p.status();
+            return std::unique_ptr<port::Port>(std::move(p.value()));
+        }
+        case PortKind::vxlan:
+        case PortKind::geneve: {
+            port::TunnelOptions o = config.tunnel;
+            o.type = config.kind == PortKind::vxlan ? port::TunnelType::vxlan
+                                                    : port::TunnelType::geneve;
+            auto p = port::TunnelPort::open(config.name, o);
             if (!p) return p.status();
             return std::unique_ptr<port::Port>(std::move(p.value()));
         }

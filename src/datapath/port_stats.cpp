@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "datapath/switch_core.hpp"
+#include "port/tunnel/tunnel_port.hpp"
 
 namespace sy::datapath {
 
@@ -13,6 +14,10 @@ PortInfo SwitchCore::info(const SwitchPort& sp) const {
     pi.id = sp.id;
     pi.up = sp.up;
     if (sp.io) sp.io->refresh_counters();
+    if (const auto* t = dynamic_cast<const port::TunnelPort*>(sp.io.get())) {
+        pi.inner_mtu = t->mtu();
+        pi.underlay_mtu = t->underlay_mtu();
+    }
     const port::PortCounters& io = sp.io_counters();
     PortStats& st = pi.stats;
     st.rx_packets = io.rx_packets;

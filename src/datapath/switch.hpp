@@ -17,10 +17,14 @@
 #include "flow/flow_tables.hpp"
 #include "packet/offload_info.hpp"
 #include "port/af_packet/rx_mode.hpp"
+#include "port/tunnel/tunnel_options.hpp"
 
 namespace sy::datapath {
 
-enum class PortKind { af_packet, tap, memory };
+// vxlan/geneve: a tunnel port over a UDP socket of the host's stack (port/tunnel/).
+enum class PortKind { af_packet, tap, memory, vxlan, geneve };
+
+inline bool is_tunnel(PortKind kind) { return kind == PortKind::vxlan || kind == PortKind::geneve; }
 
 // How a port exchanges offload metadata with the kernel.
 enum class OffloadMode {
@@ -50,6 +54,9 @@ struct PortConfig {
     // checksum, it would be finished over a field that is not a seed: wrong either way.)
     // Other packets, and ports without partial checksums, get the verified mark (DATA_VALID).
     bool unsafe_mark_verified = false;
+    // kind vxlan/geneve: remotes, key, UDP port, outer header options (tunnel.type follows
+    // the kind).
+    port::TunnelOptions tunnel;
 };
 
 // Per-port counters. Drop reasons are named so a person can see why.
@@ -82,6 +89,10 @@ struct PortInfo {
     // The kernel fast path at this port: empty when the switch runs without it, else
     // "active", "paused: <why>", "not eligible: <why>" or "error: <why>".
     std::string fast_path;
+    // Tunnel ports: the MTU inner IP packets must fit (underlay MTU minus the overhead), and
+    // the underlay's. 0 for other ports.
+    std::uint32_t inner_mtu = 0;
+    std::uint32_t underlay_mtu = 0;
     PortStats stats;
 };
 

@@ -56,6 +56,10 @@ Status validate(const PortConfig& c) {
                       fmt::format("port {}: corrupt_fraction {} is not in [0, 1]", c.name,
                                   c.corrupt_fraction));
     }
+    if (is_tunnel(c.kind)) {
+        if (Status s = port::check_tunnel_options(c.tunnel); !s)
+            return Status(s.code(), fmt::format("port {}: {}", c.name, s.message()));
+    }
     return Status::ok();
 }
 

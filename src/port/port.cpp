@@ -20,6 +20,22 @@ const char* to_string(PortDrop reason) {
             return "tx_port_gone";
         case PortDrop::rx_kernel_queue_full:
             return "rx_kernel_queue_full";
+        case PortDrop::rx_tunnel_bad_header:
+            return "rx_tunnel_bad_header";
+        case PortDrop::rx_tunnel_wrong_vni:
+            return "rx_tunnel_wrong_vni";
+        case PortDrop::rx_tunnel_unknown_remote:
+            return "rx_tunnel_unknown_remote";
+        case PortDrop::rx_tunnel_geneve_critical_option:
+            return "rx_tunnel_geneve_critical_option";
+        case PortDrop::rx_tunnel_geneve_oam:
+            return "rx_tunnel_geneve_oam";
+        case PortDrop::rx_tunnel_kernel_dropped:
+            return "rx_tunnel_kernel_dropped";
+        case PortDrop::rx_tunnel_bad_outer_csum:
+            return "rx_tunnel_bad_outer_csum";
+        case PortDrop::tx_tunnel_no_remote:
+            return "tx_tunnel_no_remote";
         case PortDrop::count_:
             break;
     }

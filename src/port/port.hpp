@@ -31,6 +31,24 @@ enum class PortDrop : std::uint8_t {
     // With a TPACKET_V2 ring also frames bigger than a slot whose full copy found the socket's
     // receive memory full (counted when their truncated slot is read).
     rx_kernel_queue_full,
+    // Tunnel ports (port/tunnel/): a received datagram whose VXLAN/Geneve header is malformed
+    // or too short; a VNI the port does not carry; a source that is none of its remotes; a
+    // Geneve critical option we do not understand, or an OAM frame.
+    rx_tunnel_bad_header,
+    rx_tunnel_wrong_vni,
+    rx_tunnel_unknown_remote,
+    rx_tunnel_geneve_critical_option,
+    rx_tunnel_geneve_oam,
+    // The kernel dropped datagrams for the tunnel's UDP socket: a full socket queue
+    // (SO_MEMINFO drops; read when stats are asked for).
+    rx_tunnel_kernel_dropped,
+    // The host stack dropped datagrams with a bad (non-zero) outer UDP checksum before the
+    // switch could see them. The kernel counts these per network namespace only
+    // (UdpInCsumErrors / Udp6InCsumErrors), so this is that count since the port opened:
+    // bad checksums of any other UDP traffic of the namespace count here too.
+    rx_tunnel_bad_outer_csum,
+    // `--remote flow` and no flow set tun_dst (or set one of the other IP version).
+    tx_tunnel_no_remote,
     count_
 };
 inline constexpr std::size_t kPortDropCount = static_cast<std::size_t>(PortDrop::count_);
