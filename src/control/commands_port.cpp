@@ -1,6 +1,9 @@
 // port.add, port.del
+#include <fmt/core.h>
+
 #include "control/commands.hpp"
 #include "control/params.hpp"
+#include "control/port_types.hpp"
 
 namespace sy::control {
 
@@ -8,11 +11,25 @@ using nlohmann::json;
 
 namespace {
 
+bool params_has(const Params& p, const char* name) {
+    return p.has(name);
+}
+
 Result<datapath::PortConfig> port_config_from(const Params& p) {
     datapath::PortConfig config;
     auto name = p.required_string("port");
     if (!name) return name.status();
     config.name = *name;
+    auto type = p.optional_string("type");
+    if (!type) return type.status();
+    if (*type) {
+        const PortType* t = find_port_type(**type);
+        if (t == nullptr || t->kind == datapath::PortKind::memory)
+            return Status(Errc::invalid_argument,
+                          fmt::format("port type '{}' is not one of: {}", **type,
+                                      port_type_names()));
+        config.kind = t->kind;
+    }
     auto offload = p.optional_string("offload");
     if (!offload) return offload.status();
     if (*offload) {
@@ -25,6 +42,9 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
     if (*vlan) config.access_vlan = static_cast<std::uint16_t>(**vlan);
     auto trunk = p.optional_int_list("trunk", 1, 4094);
     if (!trunk) return trunk.status();
+    if (params_has(p, "trunk")) {
+        if (Status s = check_vlan_list(*trunk); !s) return s;
+    }
     for (auto v : *trunk) config.trunk_vlans.push_back(static_cast<std::uint16_t>(v));
     if (config.access_vlan != 0 && !config.trunk_vlans.empty()) {
         return Status(Errc::invalid_argument, "'vlan' and 'trunk' exclude each other");
@@ -42,7 +62,7 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
 
 void register_port_commands(CommandRegistry& registry, SwitchService& service) {
     registry.add("port.add",
-                 "add interface {port} to {bridge} [vlan|trunk, offload vnet|legacy, corrupt, "
+                 "add interface {port} to {bridge} [type system|tap, vlan|trunk, offload vnet|legacy, corrupt, "
                  "unsafe_mark_verified]",
                  [&service](const json& params, Session&) -> Result<json> {
                      Params p(params);
@@ -51,7 +71,9 @@ void register_port_commands(CommandRegistry& registry, SwitchService& service) {
                      auto config = port_config_from(p);
                      if (!config) return config.status();
                      if (Status s = service.add_port(*bridge, *config); !s) return s;
-                     return json{{"bridge", *bridge}, {"port", config->name}};
+                     return json{{"bridge", *bridge},
+                                 {"port", config->name},
+                                 {"type", port_type_of(config->kind).name}};
                  });
     registry.add("port.del", "remove {port} from {bridge}",
                  [&service](const json& params, Session&) -> Result<json> {

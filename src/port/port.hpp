@@ -31,6 +31,9 @@ enum class PortDrop : std::uint8_t {
     // With a TPACKET_V2 ring also frames bigger than a slot whose full copy found the socket's
     // receive memory full (counted when their truncated slot is read).
     rx_kernel_queue_full,
+    // Sent while the interface was down (a TAP whose other side has not brought it up, or that
+    // was just moved into another namespace): the device is there, the frame is not delivered.
+    tx_link_down,
     count_
 };
 inline constexpr std::size_t kPortDropCount = static_cast<std::size_t>(PortDrop::count_);
