@@ -16,7 +16,7 @@ sy attach br0 "$(ns_name a)" --ip 10.234.0.1/24 >/dev/null || fail "attach a"
 sy attach br0 "$(ns_name b)" --ip 10.234.0.2/24 --json >"$work/b.json" || fail "attach b"
 port_b=$(/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["port"])' <"$work/b.json")
 umask 022
-sy capture br0 "$port_b" -w "$work/cap.pcapng" 2>"$work/capture.log" &
+"$sy_bin" capture br0 "$port_b" -w "$work/cap.pcapng" 2>"$work/capture.log" &
 capture_pid=$!
 hogs+=("$capture_pid")
 sleep 0.5
@@ -56,11 +56,15 @@ timed_show "40 slow connections, 5 s later"
 
 in_ns a ping -c 3 -i 0.2 -W 2 10.234.0.2 >/dev/null || fail "ping"
 kill -0 "$capture_pid" 2>/dev/null || fail "the capture was cut off: $(cat "$work/capture.log")"
-kill -INT "$capture_pid"; wait "$capture_pid" || fail "capture: $(cat "$work/capture.log")"
+kill -TERM "$capture_pid"
+rc=0; wait "$capture_pid" || rc=$?
+[ $rc = 0 ] || fail "capture exited $rc: $(cat "$work/capture.log")"
 [ "$(stat -c %a "$work/cap.pcapng")" = 600 ] || fail "capture file mode $(stat -c %a "$work/cap.pcapng")"
 n=$(tshark -r "$work/cap.pcapng" -Y icmp 2>/dev/null | wc -l)
 [ "$n" -ge 6 ] || fail "the capture recorded $n ICMP packets"
 in_ns a timeout 5 "$sy_bin" capture --iface eth0 -w "$work/iface.pcapng" --count 1 2>/dev/null &
-sleep 0.5; in_ns a ping -c 2 -W 1 10.234.0.2 >/dev/null; wait
+iface_pid=$!
+sleep 0.5; in_ns a ping -c 2 -W 1 10.234.0.2 >/dev/null
+wait "$iface_pid" || fail "capture --iface"
 [ "$(stat -c %a "$work/iface.pcapng")" = 600 ] || fail "capture --iface file mode"
 echo "PASS"

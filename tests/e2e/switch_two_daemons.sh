@@ -42,6 +42,7 @@ grep -q "held by another switchyard daemon (pid $daemon_pid)" "$work/other.log" 
 SWITCHYARD_DIR=$other "$sy_bin" show | grep -q missing || fail "claimed ports not shown missing"
 port_a=$(SWITCHYARD_DIR=$other "$sy_bin" show --json |
     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["bridges"][0]["ports"][0]["name"])')
+SWITCHYARD_DIR=$other "$sy_bin" del-port br0 "$port_a" >/dev/null || fail "del-port of a missing port"
 SWITCHYARD_DIR=$other "$sy_bin" add-br br9 >/dev/null
 rc=0; SWITCHYARD_DIR=$other "$sy_bin" add-port br9 "$port_a" 2>"$work/err" || rc=$?
 [ $rc = 2 ] && grep -q "held by another switchyard daemon" "$work/err" ||
