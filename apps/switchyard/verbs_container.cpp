@@ -17,6 +17,7 @@ struct AttachArgs {
     std::string bridge, container, ip, gateway, mac, ifname = "eth0", port_name, offload = "vnet";
     int mtu = 0;
     int vlan = 0;
+    bool json = false;
 };
 
 // The daemon resolves the container; a relative namespace path means the caller's directory.
@@ -40,7 +41,10 @@ void add_container_verbs(CLI::App& app) {
         ->required();
     attach->add_option("--gateway", a->gateway,
                        "default route inside the container via this address");
-    attach->add_option("--mac", a->mac, "MAC address of the container's interface");
+    auto* mac = attach->add_option(
+        "--mac", a->mac,
+        "MAC address of the container's interface (default: derived from bridge, container and "
+        "ifname, so a re-attach keeps it)");
     attach->add_option("--mtu", a->mtu, "MTU of both ends")->check(CLI::Range(68, 65535));
     attach->add_option("--ifname", a->ifname, "interface name inside the container (default eth0)");
     attach->add_option("--vlan", a->vlan, "access VLAN of the switch port")
@@ -49,20 +53,25 @@ void add_container_verbs(CLI::App& app) {
                        "host-side veth / port name (default: derived, sy + 10 hex digits)");
     attach->add_option("--offload", a->offload, "vnet (default) or legacy (LAB: the old bug)")
         ->check(CLI::IsMember({"vnet", "legacy"}));
-    attach->callback([a] {
+    attach->add_flag("--json", a->json, "print the daemon's JSON answer (port, mac, ...)");
+    attach->callback([a, mac] {
         json params{{"bridge", a->bridge},
                     {"container", container_for_daemon(a->container)},
                     {"ip", a->ip},
                     {"ifname", a->ifname}};
         if (!a->gateway.empty()) params["gateway"] = a->gateway;
         params["offload"] = a->offload;
-        if (!a->mac.empty()) params["mac"] = a->mac;
+        if (mac->count() > 0) params["mac"] = a->mac;  // given empty: the daemon says why not
         if (a->mtu != 0) params["mtu"] = a->mtu;
         if (a->vlan != 0) params["vlan"] = a->vlan;
         if (!a->port_name.empty()) params["port_name"] = a->port_name;
         if (auto r = call_daemon("container.attach", params)) {
-            fmt::print("attached {} to {}: port {} <-> {} {}\n", a->container, a->bridge,
-                       r->value("port", std::string()), a->ifname, a->ip);
+            if (a->json)
+                fmt::print("{}\n", r->dump(2));
+            else
+                fmt::print("attached {} to {}: port {} <-> {} {} mac {}\n", a->container,
+                           a->bridge, r->value("port", std::string()), a->ifname, a->ip,
+                           r->value("mac", std::string("?")));
         }
     });
 
@@ -71,13 +80,17 @@ void add_container_verbs(CLI::App& app) {
     detach->add_option("BRIDGE", a->bridge, "bridge name")->required();
     detach->add_option("CONTAINER", a->container, "as given to attach")->required();
     detach->add_option("--ifname", a->ifname, "interface name inside the container (default eth0)");
+    detach->add_flag("--json", a->json, "print the daemon's JSON answer");
     detach->callback([a] {
         json params{{"bridge", a->bridge},
                     {"container", container_for_daemon(a->container)},
                     {"ifname", a->ifname}};
         if (auto r = call_daemon("container.detach", params)) {
-            fmt::print("detached {} from {} (port {} removed)\n", a->container, a->bridge,
-                       r->value("port", std::string()));
+            if (a->json)
+                fmt::print("{}\n", r->dump(2));
+            else
+                fmt::print("detached {} from {} (port {} removed)\n", a->container, a->bridge,
+                           r->value("port", std::string()));
         }
     });
 }

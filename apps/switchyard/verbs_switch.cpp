@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "control/daemon.hpp"
+#include "control/params.hpp"
+#include "control/port_types.hpp"
 #include "control/render.hpp"
 #include "daemon_addons.hpp"
 #include "datapath/switch.hpp"
@@ -62,13 +64,20 @@ void add_daemon_verb(CLI::App& app) {
     });
 }
 
+// With --json, a verb prints the daemon's answer (one JSON object) instead of its sentence.
+void print_result(bool as_json, const json& answer, const std::string& sentence) {
+    fmt::print("{}\n", as_json ? answer.dump(2) : sentence);
+}
+
 void add_bridge_verbs(CLI::App& app) {
     auto bridge = std::make_shared<std::string>();
+    auto as_json = std::make_shared<bool>(false);
     auto* add = app.add_subcommand("add-br", "add a bridge");
     add->add_option("BRIDGE", *bridge, "bridge name")->required();
-    add->callback([bridge] {
-        if (call_daemon("bridge.add", {{"bridge", *bridge}}))
-            fmt::print("bridge {} added\n", *bridge);
+    add->add_flag("--json", *as_json, "print the daemon's JSON answer");
+    add->callback([bridge, as_json] {
+        if (auto r = call_daemon("bridge.add", {{"bridge", *bridge}}))
+            print_result(*as_json, *r, fmt::format("bridge {} added", *bridge));
     });
     auto* del = app.add_subcommand("del-br", "delete a bridge and its ports");
     del->add_option("BRIDGE", *bridge, "bridge name")->required();
@@ -79,16 +88,16 @@ void add_bridge_verbs(CLI::App& app) {
 }
 
 struct AddPortArgs {
-    std::string bridge, iface, offload = "vnet";
+    std::string bridge, iface, offload = "vnet", type, trunk;
     int vlan = 0;
-    std::vector<int> trunk;
     double corrupt = 0;
     bool unsafe_mark_verified = false;
     // Tunnel ports (docs/tunnels.md).
-    std::string type = "system", local, key, tos;
+    std::string local, key, tos;
     std::vector<std::string> remotes;
     int dst_port = 0, ttl = 0;
     bool csum = false, df = false;
+    bool json = false;
 };
 
 // The tunnel options of `add-port --type vxlan|geneve` as port.add's "tunnel" object; an
@@ -137,18 +146,26 @@ std::optional<json> tunnel_params(const AddPortArgs& a, std::string& error) {
     return t;
 }
 
+std::vector<std::string> port_type_choices() {
+    std::vector<std::string> names;
+    for (const auto& t : control::port_types())
+        if (t.kind != datapath::PortKind::memory) names.emplace_back(t.name);
+    return names;
+}
+
 void add_port_verbs(CLI::App& app) {
     auto a = std::make_shared<AddPortArgs>();
     auto* add = app.add_subcommand(
-        "add-port", "add a kernel interface, or a VXLAN/Geneve tunnel port, to a bridge");
+        "add-port", "add a kernel interface, a TAP device or a VXLAN/Geneve tunnel port to a bridge");
     add->add_option("BRIDGE", a->bridge, "bridge name")->required();
     add->add_option("IFACE", a->iface,
-                    "interface in the host namespace (a tunnel port: the port's name)")
+                    "interface in the host namespace (tap, tunnel: the port's name)")
         ->required();
     add->add_option("--type", a->type,
-                    "system (default: a kernel interface), vxlan or geneve (a tunnel port over "
-                    "a UDP socket of the host's stack, docs/tunnels.md)")
-        ->check(CLI::IsMember({"system", "vxlan", "geneve"}));
+                    "system (default: an existing interface), tap (a TAP device, created if "
+                    "missing, with the vnet header), vxlan or geneve (a tunnel port over a UDP "
+                    "socket of the host's stack, docs/tunnels.md)")
+        ->check(CLI::IsMember(port_type_choices()));
     add->add_option("--remote", a->remotes,
                     "tunnel: far end (IPv4 or IPv6; repeat for several), or 'flow' (flows "
                     "choose with set_field:IP->tun_dst)");
@@ -163,23 +180,30 @@ void add_port_verbs(CLI::App& app) {
     add->add_flag("--df", a->df, "tunnel: set DF on the outer IPv4 header");
     auto* vlan =
         add->add_option("--vlan", a->vlan, "access port of this VLAN")->check(CLI::Range(1, 4094));
+    // Taken as text and checked by the control layer's rules (no empty item, none twice).
     auto* trunk = add->add_option("--trunk", a->trunk, "trunk port carrying these VLANs (N,M,...)")
-                      ->delimiter(',')
-                      ->check(CLI::Range(1, 4094));
+                      ->check([](const std::string& text) {
+                          auto vlans = control::parse_vlan_list(text);
+                          return vlans ? std::string() : vlans.status().message();
+                      });
     vlan->excludes(trunk);
     add->add_option(
            "--offload", a->offload,
            "vnet (default: offload metadata via vnet headers) or legacy (none: the old bug)")
         ->check(CLI::IsMember({"vnet", "legacy"}));
-    add->add_option("--corrupt", a->corrupt, "LAB: corrupt this fraction of forwarded payloads")
+    add->add_option("--corrupt", a->corrupt,
+                    "LAB: flip a payload bit in this fraction of the packets the port receives "
+                    "(not GSO super-frames)")
         ->check(CLI::Range(0.0, 1.0));
     add->add_flag(
         "--unsafe-mark-verified", a->unsafe_mark_verified,
         "LAB, UNSAFE: mark every packet sent here checksum-verified (the pre-3.14 veth bug)");
+    add->add_flag("--json", a->json, "print the daemon's JSON answer");
     add->callback([a] {
         json params{{"bridge", a->bridge}, {"port", a->iface}, {"offload", a->offload}};
+        if (!a->type.empty()) params["type"] = a->type;
         if (a->vlan != 0) params["vlan"] = a->vlan;
-        if (!a->trunk.empty()) params["trunk"] = a->trunk;
+        if (!a->trunk.empty()) params["trunk"] = *control::parse_vlan_list(a->trunk);  // checked
         if (a->corrupt > 0) params["corrupt"] = a->corrupt;
         if (a->unsafe_mark_verified) params["unsafe_mark_verified"] = true;
         std::string error;
@@ -189,12 +213,9 @@ void add_port_verbs(CLI::App& app) {
             exit_code() = 2;
             return;
         }
-        if (tunnel) {
-            params["type"] = a->type;
-            params["tunnel"] = *tunnel;
-        }
-        if (call_daemon("port.add", params))
-            fmt::print("port {} added to {}\n", a->iface, a->bridge);
+        if (tunnel) params["tunnel"] = *tunnel;
+        if (auto r = call_daemon("port.add", params))
+            print_result(a->json, *r, fmt::format("port {} added to {}", a->iface, a->bridge));
     });
 
     auto* del = app.add_subcommand("del-port", "remove a port from a bridge");

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 #include <net/if.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -87,6 +88,35 @@ Result<MacAddress> parse_mac(std::string_view text) {
     for (auto b : mac.bytes) all_zero = all_zero && b == 0;
     if (all_zero) return bad("all-zero address");
     return mac;
+}
+
+Status check_interface_address(const IpPrefix& p) {
+    const std::size_t n = p.address.size();
+    const bool unspecified = std::all_of(p.address.bytes.begin(), p.address.bytes.begin() + n,
+                                         [](std::uint8_t b) { return b == 0; });
+    if (unspecified)
+        return Status(Errc::invalid_argument,
+                      fmt::format("{} is the unspecified address, not an interface address",
+                                  p.to_string()));
+    if (p.length == 0)
+        return Status(Errc::invalid_argument,
+                      fmt::format("{}: a /0 prefix is every address, not a subnet", p.to_string()));
+    if (p.address.family == AF_INET && p.length <= 30) {
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) v = (v << 8) | p.address.bytes[i];
+        const std::uint32_t host_mask = 0xffffffffu >> p.length;
+        if ((v & host_mask) == 0)
+            return Status(Errc::invalid_argument,
+                          fmt::format("{} is the network address of its subnet; give a host "
+                                      "address (e.g. .1)",
+                                      p.to_string()));
+        if ((v & host_mask) == host_mask)
+            return Status(Errc::invalid_argument,
+                          fmt::format("{} is the broadcast address of its subnet; give a host "
+                                      "address",
+                                      p.to_string()));
+    }
+    return Status::ok();
 }
 
 Status check_ifname(std::string_view name) {

@@ -40,6 +40,11 @@ Result<IpPrefix> parse_cidr(std::string_view text);
 // Six colon-separated hex pairs. Multicast MACs are rejected: an interface cannot own one.
 Result<MacAddress> parse_mac(std::string_view text);
 
+// An address an interface can own (attach --ip): not the unspecified address, not a /0, and
+// in an IPv4 subnet of /30 or larger neither its network nor its broadcast address. (Route
+// destinations are prefixes and may be network addresses: this is for interface addresses.)
+Status check_interface_address(const IpPrefix& prefix);
+
 // Linux interface names: 1..15 bytes, no '/', ':' or whitespace, not "." or "..".
 Status check_ifname(std::string_view name);
 

@@ -136,4 +136,18 @@ std::string derive_host_ifname(const std::string& bridge, const std::string& con
     return fmt::format("sy{:010x}", hash & 0xffffffffffull);
 }
 
+MacAddress derive_container_mac(const std::string& bridge, const std::string& container,
+                                const std::string& ifname) {
+    std::uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a, as above, over a different key
+    const std::string key = "mac" + std::string(1, '\0') + bridge + '\0' + container + '\0' + ifname;
+    for (unsigned char c : key) {
+        hash ^= c;
+        hash *= 0x100000001b3ull;
+    }
+    MacAddress mac;
+    mac.bytes[0] = 0x06;
+    for (int i = 1; i < 6; ++i) mac.bytes[i] = static_cast<std::uint8_t>(hash >> (8 * (i - 1)));
+    return mac;
+}
+
 }  // namespace sy::container

@@ -60,4 +60,11 @@ bool host_link_exists(const std::string& name);
 std::string derive_host_ifname(const std::string& bridge, const std::string& container,
                                const std::string& ifname);
 
+// The container end's MAC when the person does not choose one, derived from the same
+// (bridge, container, ifname): a detach and re-attach gives the container its old MAC, so the
+// peers' ARP and neighbour caches stay right. 06:xx:xx:xx:xx:xx (locally administered,
+// unicast; engines' address-derived MACs start 02:53).
+MacAddress derive_container_mac(const std::string& bridge, const std::string& container,
+                                const std::string& ifname);
+
 }  // namespace sy::container

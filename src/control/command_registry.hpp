@@ -21,6 +21,9 @@ class Session {
     void on_close(const std::string& key, std::function<void()> cleanup);
     // Forgets (without running) the cleanup registered under `key`.
     void cancel(const std::string& key);
+    // Whether the connection holds something that lasts (a capture): it is then a streaming
+    // connection, legitimately quiet, and never closed for being idle.
+    bool holds_resources() const { return !cleanups_.empty(); }
 
   private:
     std::vector<std::pair<std::string, std::function<void()>>> cleanups_;

@@ -25,6 +25,11 @@ Result<AttachParams> attach_params_from(const Params& p) {
          {std::pair{&a.gateway, "gateway"}, {&a.mac, "mac"}, {&a.port_name, "port_name"}}) {
         auto value = p.optional_string(name);
         if (!value) return value.status();
+        if (*value && (*value)->empty())
+            return Status(Errc::invalid_argument,
+                          fmt::format("parameter '{}' must not be empty (leave it out for the "
+                                      "default)",
+                                      name));
         *field = *value;
     }
     auto mtu = p.optional_int("mtu", 68, 65535);
@@ -77,10 +82,18 @@ void register_container_commands(CommandRegistry& registry, SwitchService& servi
                      if (!a) return a.status();
                      auto port = service.attach(*a);
                      if (!port) return port.status();
-                     return json{{"bridge", a->bridge},
-                                 {"container", a->container},
-                                 {"ifname", a->ifname},
-                                 {"port", *port}};
+                     json out{{"bridge", a->bridge},
+                              {"container", a->container},
+                              {"ifname", a->ifname},
+                              {"port", *port}};
+                     Config config = service.config();
+                     if (const PortRecord* r = config.find_port(a->bridge, *port);
+                         r && r->attachment) {
+                         out["ip"] = r->attachment->address;
+                         if (r->attachment->mac) out["mac"] = *r->attachment->mac;
+                         out["netns"] = r->attachment->netns_path;
+                     }
+                     return out;
                  });
     registry.add("container.detach", "detach {container} [ifname] from {bridge}",
                  [&service](const json& params, Session&) -> Result<json> {

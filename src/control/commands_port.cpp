@@ -4,6 +4,7 @@
 #include "control/commands.hpp"
 #include "control/params.hpp"
 #include "control/tunnel_json.hpp"
+#include "control/port_types.hpp"
 
 namespace sy::control {
 
@@ -11,11 +12,25 @@ using nlohmann::json;
 
 namespace {
 
+bool params_has(const Params& p, const char* name) {
+    return p.has(name);
+}
+
 Result<datapath::PortConfig> port_config_from(const Params& p) {
     datapath::PortConfig config;
     auto name = p.required_string("port");
     if (!name) return name.status();
     config.name = *name;
+    auto type = p.optional_string("type");
+    if (!type) return type.status();
+    if (*type) {
+        const PortType* t = find_port_type(**type);
+        if (t == nullptr || t->kind == datapath::PortKind::memory)
+            return Status(Errc::invalid_argument,
+                          fmt::format("port type '{}' is not one of: {}", **type,
+                                      port_type_names()));
+        config.kind = t->kind;
+    }
     auto offload = p.optional_string("offload");
     if (!offload) return offload.status();
     if (*offload) {
@@ -28,6 +43,9 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
     if (*vlan) config.access_vlan = static_cast<std::uint16_t>(**vlan);
     auto trunk = p.optional_int_list("trunk", 1, 4094);
     if (!trunk) return trunk.status();
+    if (params_has(p, "trunk")) {
+        if (Status s = check_vlan_list(*trunk); !s) return s;
+    }
     for (auto v : *trunk) config.trunk_vlans.push_back(static_cast<std::uint16_t>(v));
     if (config.access_vlan != 0 && !config.trunk_vlans.empty()) {
         return Status(Errc::invalid_argument, "'vlan' and 'trunk' exclude each other");
@@ -38,26 +56,20 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
     auto mark = p.optional_bool("unsafe_mark_verified", false);
     if (!mark) return mark.status();
     config.unsafe_mark_verified = *mark;
-    auto type = p.optional_string("type");
-    if (!type) return type.status();
-    if (*type && **type != "system") {
-        if (**type == "vxlan")
-            config.kind = datapath::PortKind::vxlan;
-        else if (**type == "geneve")
-            config.kind = datapath::PortKind::geneve;
-        else
+    const bool has_tunnel = p.raw().contains("tunnel");
+    if (datapath::is_tunnel(config.kind)) {
+        if (!has_tunnel)
             return Status(Errc::invalid_argument,
-                          fmt::format("port type '{}' is not system, vxlan or geneve", **type));
-        const json* tunnel = p.raw().contains("tunnel") ? &p.raw()["tunnel"] : nullptr;
-        if (tunnel == nullptr)
-            return Status(Errc::invalid_argument,
-                          fmt::format("a {} port needs its tunnel options (remote, key)", **type));
-        auto options = tunnel_from_json(*tunnel);
+                          fmt::format("a {} port needs its tunnel options (remote, key)",
+                                      port_type_of(config.kind).name));
+        auto options = tunnel_from_json(p.raw()["tunnel"]);
         if (!options) return options.status();
         config.tunnel = *options;
         config.tunnel.type = config.kind == datapath::PortKind::vxlan ? port::TunnelType::vxlan
                                                                       : port::TunnelType::geneve;
         if (Status s = port::check_tunnel_options(config.tunnel); !s) return s;
+    } else if (has_tunnel) {
+        return Status(Errc::invalid_argument, "'tunnel' is only for vxlan and geneve ports");
     }
     return config;
 }
@@ -66,9 +78,9 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
 
 void register_port_commands(CommandRegistry& registry, SwitchService& service) {
     registry.add("port.add",
-                 "add interface {port} to {bridge} [vlan|trunk, offload vnet|legacy, corrupt, "
-                 "unsafe_mark_verified; type vxlan|geneve with tunnel {remote, local, key, "
-                 "dst_port, csum, ttl, tos, df}]",
+                 "add interface {port} to {bridge} [type system|tap|vxlan|geneve, vlan|trunk, "
+                 "offload vnet|legacy, corrupt, unsafe_mark_verified; tunnel {remote, local, key, "
+                 "dst_port, csum, ttl, tos, df} for vxlan|geneve]",
                  [&service](const json& params, Session&) -> Result<json> {
                      Params p(params);
                      auto bridge = p.required_string("bridge");
@@ -76,7 +88,9 @@ void register_port_commands(CommandRegistry& registry, SwitchService& service) {
                      auto config = port_config_from(p);
                      if (!config) return config.status();
                      if (Status s = service.add_port(*bridge, *config); !s) return s;
-                     return json{{"bridge", *bridge}, {"port", config->name}};
+                     return json{{"bridge", *bridge},
+                                 {"port", config->name},
+                                 {"type", port_type_of(config->kind).name}};
                  });
     registry.add("port.del", "remove {port} from {bridge}",
                  [&service](const json& params, Session&) -> Result<json> {

@@ -7,7 +7,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "control/json_rpc.hpp"
@@ -28,6 +30,12 @@ Result<sockaddr_un> unix_address(const std::string& path) {
     return addr;
 }
 
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 bool send_all(int fd, const std::string& data) {
     std::size_t done = 0;
     while (done < data.size()) {
@@ -41,8 +49,9 @@ bool send_all(int fd, const std::string& data) {
 
 }  // namespace
 
-ControlServer::ControlServer(const CommandRegistry& registry, std::string socket_path)
-    : registry_(registry), socket_path_(std::move(socket_path)) {}
+ControlServer::ControlServer(const CommandRegistry& registry, std::string socket_path,
+                             ControlLimits limits)
+    : registry_(registry), socket_path_(std::move(socket_path)), limits_(limits) {}
 
 ControlServer::~ControlServer() {
     reap(/*all=*/true);
@@ -91,9 +100,13 @@ void ControlServer::serve(int stop_fd) {
         const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd < 0) continue;
         reap(/*all=*/false);
-        if (clients_.size() >= kMaxClients) {
+        std::size_t live = 0;
+        for (const auto& c : clients_) live += !c->done && !c->evicted;
+        if (live >= limits_.max_clients && !evict_one()) {
             send_all(fd, rpc::make_error(nullptr, rpc::kInternalError,
-                                         fmt::format("too many clients (limit {})", kMaxClients))
+                                         fmt::format("too many clients (limit {}), all running "
+                                                     "commands or captures",
+                                                     limits_.max_clients))
                                  .dump() +
                              "\n");
             close(fd);
@@ -101,10 +114,23 @@ void ControlServer::serve(int stop_fd) {
         }
         auto client = std::make_unique<Client>();
         client->fd = fd;
+        client->last_active_ns = now_ns();
         Client& ref = *client;
         clients_.push_back(std::move(client));
         ref.thread = std::thread([this, &ref] { serve_client(ref); });
     }
+}
+
+bool ControlServer::evict_one() {
+    Client* victim = nullptr;
+    for (const auto& c : clients_) {
+        if (c->done || c->evicted || c->busy || c->streaming) continue;
+        if (victim == nullptr || c->last_active_ns < victim->last_active_ns) victim = c.get();
+    }
+    if (victim == nullptr) return false;
+    victim->evicted = true;
+    shutdown(victim->fd, SHUT_RDWR);  // wakes its poll(); its thread ends by itself
+    return true;
 }
 
 void ControlServer::serve_client(Client& client) {
@@ -113,9 +139,37 @@ void ControlServer::serve_client(Client& client) {
         std::string buffer;
         char chunk[4096];
         bool open = true;
-        while (open) {
+        std::int64_t request_started_ns = 0;  // first byte of the pending partial request
+        const auto ms_left = [](std::int64_t deadline_ns) {
+            return static_cast<int>(std::max<std::int64_t>(0, (deadline_ns - now_ns()) / 1000000));
+        };
+        while (open && !client.evicted) {
+            const bool partial = buffer.find_first_not_of(" \t\r\n") != std::string::npos;
+            int timeout_ms = -1;
+            if (partial) {
+                timeout_ms = ms_left(request_started_ns + limits_.request_timeout.count() * 1000000);
+            } else if (!session.holds_resources()) {
+                timeout_ms =
+                    ms_left(client.last_active_ns + limits_.idle_timeout.count() * 1000000);
+            }
+            pollfd pfd{client.fd, POLLIN, 0};
+            const int ready = poll(&pfd, 1, timeout_ms);
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready == 0) {
+                // A hung or hostile client: it loses its own connection, nobody else waits.
+                if (partial) {
+                    send_all(client.fd,
+                             rpc::make_error(nullptr, rpc::kInvalidRequest,
+                                             fmt::format("request not complete within {} ms",
+                                                         limits_.request_timeout.count()))
+                                     .dump() +
+                                 "\n");
+                }
+                break;
+            }
             const ssize_t n = recv(client.fd, chunk, sizeof chunk, 0);
             if (n < 0 && errno == EINTR) continue;
+            if (n > 0 && !partial) request_started_ns = now_ns();
             if (n <= 0) {
                 open = false;
                 // A last request without a trailing newline is still a request.
@@ -130,10 +184,16 @@ void ControlServer::serve_client(Client& client) {
                 std::string_view line(buffer.data() + start, nl - start);
                 if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
                 if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+                client.busy = true;
                 auto response = dispatch_line(registry_, line, session);
+                client.streaming = session.holds_resources();
+                client.last_active_ns = now_ns();
+                client.busy = false;
                 if (response && !send_all(client.fd, *response + "\n")) open = false;
             }
             buffer.erase(0, start);
+            // What is left is the start of the next request: its clock starts now.
+            if (start > 0) request_started_ns = now_ns();
             if (buffer.size() > rpc::kMaxRequestBytes) {
                 // No newline in sight: we cannot find the next request boundary, so answer
                 // once and drop this connection.

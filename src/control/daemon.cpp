@@ -16,6 +16,7 @@
 #include "control/control_server.hpp"
 #include "control/log.hpp"
 #include "control/paths.hpp"
+#include "control/port_claim.hpp"
 #include "control/state_store.hpp"
 #include "control/switch_service.hpp"
 
@@ -77,8 +78,18 @@ Result<Config> load_state(const StateStore& store, bool move_aside) {
 
 int run_daemon(const DaemonOptions& options, const SwitchFactory& make_switch) {
     const ControlPaths paths = control_paths(options.dir);
+    // First, before touching anything: is another daemon running on this state? The abstract
+    // claim survives the lock file and the socket being deleted (port_claim.hpp); the flock
+    // below also covers a state directory reached by another path.
+    auto dir_claim = claim_state_dir(paths.state_dir);
+    if (!dir_claim) {
+        log_warn("{}; not starting", dir_claim.status().message());
+        return 1;
+    }
     const mode_t dir_mode = options.dir.empty() ? 0755 : 0700;
     if (!make_dir(paths.run_dir, dir_mode) || !make_dir(paths.state_dir, dir_mode)) return 1;
+    DaemonLock lock;
+    if (!lock.acquire(paths.lock)) return 1;
 
     // Signals are taken through a signalfd; block them before any thread starts so that no
     // poll thread receives them instead.
@@ -94,8 +105,6 @@ int run_daemon(const DaemonOptions& options, const SwitchFactory& make_switch) {
         return 1;
     }
 
-    DaemonLock lock;
-    if (!lock.acquire(paths.lock)) return 1;
     StateStore store(paths.state);
     auto config = load_state(store, options.move_corrupt_state_aside);
     if (!config) {

@@ -2,12 +2,51 @@
 
 #include <fmt/core.h>
 
+#include <charconv>
+#include <set>
+
 namespace sy::control {
 namespace {
 Status bad(const char* name, std::string_view what) {
     return Status(Errc::invalid_argument, fmt::format("parameter '{}' {}", name, what));
 }
 }  // namespace
+
+Status check_vlan_list(const std::vector<std::int64_t>& vlans) {
+    if (vlans.empty())
+        return Status(Errc::invalid_argument,
+                      "a trunk carries at least one VLAN (an untagged port has no 'trunk')");
+    std::set<std::int64_t> seen;
+    for (auto v : vlans) {
+        if (v < 1 || v > 4094)
+            return Status(Errc::invalid_argument, fmt::format("trunk VLAN {} is not in 1..4094", v));
+        if (!seen.insert(v).second)
+            return Status(Errc::invalid_argument, fmt::format("trunk VLAN {} is listed twice", v));
+    }
+    return Status::ok();
+}
+
+Result<std::vector<std::uint16_t>> parse_vlan_list(std::string_view text) {
+    std::vector<std::int64_t> vlans;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t comma = text.find(',', start);
+        const std::string_view item =
+            text.substr(start, comma == std::string_view::npos ? std::string_view::npos
+                                                               : comma - start);
+        std::int64_t v = 0;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size())
+            return Status(Errc::invalid_argument,
+                          fmt::format("trunk '{}': '{}' is not a VLAN number (N,M,... in 1..4094)",
+                                      text, item));
+        vlans.push_back(v);
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    if (Status s = check_vlan_list(vlans); !s) return s;
+    return std::vector<std::uint16_t>(vlans.begin(), vlans.end());
+}
 
 const nlohmann::json* Params::find(const char* name) const {
     if (!params_.is_object()) return nullptr;

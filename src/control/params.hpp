@@ -14,10 +14,17 @@
 
 namespace sy::control {
 
+// A trunk's VLANs, as `--trunk` spells them: "10,20,30"; each 1..4094, none empty, none twice.
+Result<std::vector<std::uint16_t>> parse_vlan_list(std::string_view text);
+// The same rules for a list given over the socket; also refuses an empty list.
+Status check_vlan_list(const std::vector<std::int64_t>& vlans);
+
 class Params {
   public:
     explicit Params(const nlohmann::json& params) : params_(params) {}
 
+    // Present and not null.
+    bool has(const char* name) const { return find(name) != nullptr; }
     Result<std::string> required_string(const char* name) const;
     Result<std::optional<std::string>> optional_string(const char* name) const;
     Result<std::optional<std::int64_t>> optional_int(const char* name, std::int64_t min,

@@ -50,6 +50,7 @@ std::string render_show(const json& show) {
         for (const auto& port : ports) {
             out += fmt::format("    port {:<15} {:<8} {:<12} offload {}", str(port, "name"),
                                str(port, "status"), vlan_text(port), str(port, "offload"));
+            if (port.contains("type")) out += " type " + str(port, "type");
             if (port.contains("ofport")) out += fmt::format(" ofport {}", port["ofport"].dump());
             if (port.contains("corrupt")) out += fmt::format(" corrupt {}", port["corrupt"].dump());
             if (port.value("unsafe_mark_verified", false)) out += " UNSAFE-mark-verified";

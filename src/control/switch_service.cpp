@@ -4,6 +4,7 @@
 
 #include "container/address.hpp"
 #include "control/port_names.hpp"
+#include "control/port_types.hpp"
 #include "flow/flow_syntax.hpp"
 #include "control/log.hpp"
 
@@ -38,13 +39,16 @@ std::vector<std::string> SwitchService::restore() {
         for (const auto& port : bridge.ports) {
             const auto& name = port.config.name;
             std::string reason;
-            if (port.config.kind != datapath::PortKind::memory && !datapath::is_tunnel(port.config.kind) &&
-                !links_.exists(name)) {
+            const bool host = port_type_of(port.config.kind).host_interface;
+            if (host && !links_.exists(name)) {
                 reason = port.attachment
                              ? fmt::format("interface {} no longer exists (container '{}' gone?)",
                                            name, port.attachment->container)
                              : fmt::format("interface {} no longer exists", name);
+            } else if (Status s = admit_port(port.config); !s) {
+                reason = s.message();
             } else if (Status s = switch_.add_port(bridge.name, port.config); !s) {
+                release_port(name);
                 reason = s.message();
             }
             if (!reason.empty()) {
@@ -106,6 +110,19 @@ Status SwitchService::check_bridge(const std::string& bridge) {
     return Status::ok();
 }
 
+Status SwitchService::admit_port(const PortConfig& config) {
+    if (!port_type_of(config.kind).host_interface) return Status::ok();
+    if (links_.check_port) {
+        if (Status s = links_.check_port(config.name); !s) return s;
+    }
+    if (links_.claim) {
+        auto claim = links_.claim(config.name);
+        if (!claim) return claim.status();
+        claims_[config.name] = std::move(*claim);
+    }
+    return Status::ok();
+}
+
 Status SwitchService::add_bridge(const std::string& name,
                                  const std::optional<EngineUpdate>& engine) {
     std::lock_guard lock(mutex_);
@@ -143,6 +160,7 @@ Status SwitchService::del_bridge(const std::string& name,
                 log_warn("del-br {}: port {}: {}", name, port_name, s.message());
             }
         }
+        release_port(port_name);
         if (port.attachment) {
             if (Status s = links_.detach(port_name); !s && s.code() != Errc::not_found) {
                 log_warn("del-br {}: removing veth {}: {}", name, port_name, s.message());
@@ -167,18 +185,22 @@ Status SwitchService::add_port(const std::string& bridge, const PortConfig& conf
     if (config.access_vlan != 0 && !config.trunk_vlans.empty()) {
         return Status(Errc::invalid_argument, "a port is either an access port (vlan) or a trunk");
     }
-    if (config.kind != datapath::PortKind::memory && !datapath::is_tunnel(config.kind) &&
-        !links_.exists(config.name)) {
+    if (port_type_of(config.kind).host_interface && !links_.exists(config.name)) {
         return Status(Errc::not_found,
                       fmt::format("no interface '{}' in the host network namespace", config.name));
     }
-    if (Status s = switch_.add_port(bridge, config); !s) return s;
+    if (Status s = admit_port(config); !s) return s;
+    if (Status s = switch_.add_port(bridge, config); !s) {
+        release_port(config.name);
+        return s;
+    }
     datapath::PortConfig stored = config;
     stored.ofport = ofport_of(bridge, config.name);  // kept, so a restart gives it again
     Config next = config_;
     next.find_bridge(bridge)->ports.push_back(PortRecord{stored, std::nullopt, external_ids});
     if (Status s = persist(std::move(next), engine); !s) {
         switch_.del_port(bridge, config.name);
+        release_port(config.name);
         return s;
     }
     log_info("port {} added to {} (offload {})", config.name, bridge, to_string(config.offload));
@@ -205,6 +227,7 @@ Status SwitchService::del_port(const std::string& bridge, const std::string& por
         return s;
     }
     missing_.erase(port);
+    release_port(port);
     log_info("port {} deleted from {}", port, bridge);
     return Status::ok();
 }
@@ -219,6 +242,7 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
         p.port_name.value_or(container::derive_host_ifname(p.bridge, p.container, p.ifname));
     auto address = container::parse_cidr(p.address);
     if (!address) return address.status();
+    if (Status s = container::check_interface_address(*address); !s) return s;
     request.address = *address;
     if (p.gateway) {
         auto gateway = container::parse_ip(*p.gateway);
@@ -231,6 +255,9 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
         auto mac = container::parse_mac(*p.mac);
         if (!mac) return mac.status();
         request.mac = *mac;
+    } else {
+        // Stable across detach and attach, so peers' ARP caches stay right.
+        request.mac = container::derive_container_mac(p.bridge, p.container, p.ifname);
     }
     request.mtu = p.mtu;
     if (p.netns) {
@@ -243,6 +270,7 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
     for (const auto& text : p.extra_addresses) {
         auto extra = container::parse_cidr(text);
         if (!extra) return extra.status();
+        if (Status s = container::check_interface_address(*extra); !s) return s;
         request.extra_addresses.push_back(*extra);
     }
     for (const auto& r : p.routes) {
@@ -277,9 +305,23 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
     port.name = request.host_ifname;
     port.access_vlan = p.vlan;
     port.offload = p.offload;
+    if (links_.claim) {
+        auto claim = links_.claim(port.name);
+        if (!claim) {
+            links_.detach(port.name);
+            return claim.status();
+        }
+        claims_[port.name] = std::move(*claim);
+    }
     if (Status s = switch_.add_port(p.bridge, port); !s) {
+        release_port(port.name);
         links_.detach(port.name);
         return s;
+    }
+    // Now that the switch forwards for it, tell the segment who owns the addresses.
+    if (links_.announce) {
+        if (Status s = links_.announce(request, *attached); !s)
+            log_warn("attach {}: announcing its addresses: {}", p.container, s.message());
     }
     Attachment attachment{
         p.container, attached->netns_path,
@@ -294,6 +336,7 @@ Result<std::string> SwitchService::attach(const AttachParams& p) {
     next.find_bridge(p.bridge)->ports.push_back(PortRecord{port, attachment, p.external_ids});
     if (Status s = persist(std::move(next)); !s) {
         switch_.del_port(p.bridge, port.name);
+        release_port(port.name);
         links_.detach(port.name);
         return s;
     }

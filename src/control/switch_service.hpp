@@ -119,6 +119,10 @@ class SwitchService {
     // The OpenFlow number the switch gave a port (0 if it has none).
     std::uint32_t ofport_of(const std::string& bridge, const std::string& port);
     Status check_bridge(const std::string& bridge);
+    // May `config` become a port: its interface exists, is usable, is not another daemon's
+    // (its claim is kept in claims_ until the port goes). mutex_ held.
+    Status admit_port(const datapath::PortConfig& config);
+    void release_port(const std::string& port) { claims_.erase(port); }
 
     std::mutex mutex_;
     datapath::Switch& switch_;
@@ -128,6 +132,8 @@ class SwitchService {
     std::string socket_path_;
     // Configured ports that are not in the switch (their interface was gone at restore).
     std::map<std::string, std::string> missing_;  // port -> reason
+    // This daemon's claims on its ports' interfaces (port_claim.hpp), by port name.
+    std::map<std::string, std::unique_ptr<Claim>> claims_;
 };
 
 }  // namespace sy::control

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "control/port_types.hpp"
 #include "control/switch_service.hpp"
 #include "control/tunnel_json.hpp"
 
@@ -16,6 +17,7 @@ namespace {
 json port_config_json(const PortRecord& record) {
     const auto& c = record.config;
     json p{{"name", c.name}, {"offload", to_string(c.offload)}};
+    if (c.kind != datapath::PortKind::af_packet) p["type"] = port_type_of(c.kind).name;
     if (c.ofport != 0) p["ofport"] = c.ofport;
     if (c.access_vlan != 0) p["vlan"] = c.access_vlan;
     if (!c.trunk_vlans.empty()) p["trunk"] = c.trunk_vlans;

@@ -18,6 +18,8 @@ const char* to_string(PortDrop reason) {
             return "tx_error";
         case PortDrop::tx_port_gone:
             return "tx_port_gone";
+        case PortDrop::tx_link_down:
+            return "tx_link_down";
         case PortDrop::rx_kernel_queue_full:
             return "rx_kernel_queue_full";
         case PortDrop::rx_tunnel_bad_header:

@@ -49,6 +49,9 @@ enum class PortDrop : std::uint8_t {
     rx_tunnel_bad_outer_csum,
     // `--remote flow` and no flow set tun_dst (or set one of the other IP version).
     tx_tunnel_no_remote,
+    // Sent while the interface was down (a TAP whose other side has not brought it up, or that
+    // was just moved into another namespace): the device is there, the frame is not delivered.
+    tx_link_down,
     count_
 };
 inline constexpr std::size_t kPortDropCount = static_cast<std::size_t>(PortDrop::count_);

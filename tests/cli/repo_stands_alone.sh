@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The repository stands alone: no source, test, script or document cites design notes that
-# are not in it, user-facing text speaks of the software (no "(issue N)"), and every test that
-# docs/checksum-cases.md names exists.
+# are not in it, user-facing text speaks of the software (no "(issue N)"), the README's two
+# set-up commands run as root without sudo, and every test docs/checksum-cases.md names exists.
 # Usage: repo_stands_alone.sh SOURCE_DIR
 set -u
 cd "$1" || exit 2
@@ -15,6 +15,13 @@ if [ -n "$hits" ]; then
 fi
 if /usr/bin/python3 bench/topology/run.py --help 2>&1 | grep -qiE "issue [0-9]"; then
     echo "FAIL: bench/topology/run.py --help speaks of an issue"; failures=$((failures + 1))
+fi
+# README's set-up: exactly two commands that work as root on a fresh Debian (no sudo there).
+setup=$(awk '/^## Set up/ { on = 1; next } /^## / { on = 0 } on && /^```sh/ { code = 1; next }
+    on && /^```/ { code = 0 } on && code' README.md)
+if [ "$(echo "$setup" | grep -c .)" != 2 ] || echo "$setup" | grep -q "^sudo"; then
+    echo "FAIL: README's set-up is not two commands for root:"; echo "$setup"
+    failures=$((failures + 1))
 fi
 # `layer.Suite.Test` names in docs/checksum-cases.md (a trailing * is a prefix).
 names=$(grep -oE '`[a-z]+\.[A-Za-z0-9]+\.[A-Za-z0-9_]+\*?`' docs/checksum-cases.md | tr -d '`' | sort -u)

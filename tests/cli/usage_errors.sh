@@ -82,6 +82,25 @@ while IFS= read -r line; do
     fi
 done <<<"$cases"
 
+# Bad capture files: one line naming the real problem, exit 2 (not "OK: all 0 packets").
+# A classic pcap header and one record header promising 100 bytes that never come.
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$dir/trunc.pcap"
+printf '\x01\x00\x00\x00\x00\x00\x00\x00\x64\x00\x00\x00\x64\x00\x00\x00\x00\x01' >>"$dir/trunc.pcap"
+mkdir -p "$dir/adir"
+for spec in "$dir/trunc.pcap:no readable packet" "$dir/adir:is a directory" \
+    "/proc/self/mem:cannot read"; do
+    file=${spec%%:*} want=${spec#*:}
+    out=$("$bin" csum-trace "$file" 2>"$dir/err")
+    rc=$?
+    if [ "$rc" != 2 ] || [ "$(wc -l <"$dir/err")" != 1 ] || ! grep -q "^switchyard: .*$want" "$dir/err" ||
+        [ -n "$out" ]; then
+        echo "FAIL: csum-trace $file -> exit $rc, stdout '${out:0:60}', stderr:"; sed 's/^/    /' "$dir/err"
+        failures=$((failures + 1))
+    else
+        echo "ok: csum-trace $file -> $(cat "$dir/err")"
+    fi
+done
+
 # --help still prints help, exit 0, for the root and for every verb.
 for verb in "" daemon add-br del-br add-port del-port show stats fdb attach detach capture \
     csum-trace add-flow add-flows mod-flows del-flows replace-flows dump-flows trace; do

@@ -2,12 +2,14 @@
 #include "control/control_server.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -154,6 +156,121 @@ TEST_F(ControlServerTest, CaptureStopsWhenItsClientDisconnects) {
     }
     for (int i = 0; i < 200 && !sw_.captures.empty(); ++i) usleep(5000);
     EXPECT_TRUE(sw_.captures.empty());
+}
+
+// A server with short limits on a socket of its own, for the lock-out tests.
+class ControlLimitsTest : public ControlServerTest {
+  protected:
+    void start(ControlLimits limits) {
+        limited_socket_ = (dir_ / "limited.sock").string();
+        limited_ = std::make_unique<ControlServer>(registry_, limited_socket_, limits);
+        ASSERT_TRUE(limited_->listen());
+        limited_stop_ = eventfd(0, EFD_CLOEXEC);
+        limited_thread_ = std::thread([this] { limited_->serve(limited_stop_); });
+    }
+    void TearDown() override {
+        if (limited_) {
+            std::uint64_t one = 1;
+            EXPECT_EQ(write(limited_stop_, &one, sizeof one), 8);
+            limited_thread_.join();
+            limited_.reset();
+            close(limited_stop_);
+        }
+        for (int fd : held_) close(fd);
+        ControlServerTest::TearDown();
+    }
+    int connect_raw() {
+        const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", limited_socket_.c_str());
+        EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        held_.push_back(fd);
+        return fd;
+    }
+    // Whether the server closed `fd` within `ms` (EOF, or an error line then EOF).
+    static std::string read_until_closed(int fd, int ms) {
+        std::string got;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                until - std::chrono::steady_clock::now());
+            pollfd p{fd, POLLIN, 0};
+            if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0)
+                return "still open";
+            char buf[512];
+            const ssize_t n = recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) return got.empty() ? "closed" : got;
+            got.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    // A full client call on the limited socket, timed.
+    bool call_show(std::chrono::milliseconds* took = nullptr) {
+        const auto t0 = std::chrono::steady_clock::now();
+        auto client = ControlClient::connect(limited_socket_);
+        if (!client) return false;
+        auto r = client->call("show");
+        if (took != nullptr)
+            *took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - t0);
+        return static_cast<bool>(r);
+    }
+
+    std::string limited_socket_;
+    std::unique_ptr<ControlServer> limited_;
+    int limited_stop_ = -1;
+    std::thread limited_thread_;
+    std::vector<int> held_;
+};
+
+TEST_F(ControlLimitsTest, IdleConnectionsAtTheLimitDoNotLockANewClientOut) {
+    start({std::chrono::milliseconds(5000), std::chrono::milliseconds(60000), 4});
+    for (int i = 0; i < 4; ++i) connect_raw();  // idle, all the slots
+    usleep(50000);
+    std::chrono::milliseconds took{};
+    EXPECT_TRUE(call_show(&took)) << "refused while every slot was idle";
+    EXPECT_LT(took.count(), 2000);
+    // ... again and again: each new client takes the slot of the oldest idle one.
+    for (int i = 0; i < 8; ++i) EXPECT_TRUE(call_show()) << i;
+}
+
+TEST_F(ControlLimitsTest, SlowRequestsTimeOutAndDoNotLockANewClientOut) {
+    start({std::chrono::milliseconds(300), std::chrono::milliseconds(60000), 4});
+    std::vector<int> slow;
+    for (int i = 0; i < 4; ++i) {
+        slow.push_back(connect_raw());
+        ASSERT_EQ(send(slow.back(), "{", 1, MSG_NOSIGNAL), 1);  // a request that never ends
+    }
+    EXPECT_TRUE(call_show()) << "refused while every slot held a slow request";
+    // One byte at a time does not keep a request alive past its deadline.
+    const int dribble = slow.back();
+    for (int i = 0; i < 3; ++i) {
+        send(dribble, " ", 1, MSG_NOSIGNAL);
+        usleep(100000);
+    }
+    const std::string got = read_until_closed(dribble, 2000);
+    EXPECT_NE(got.find("not complete within"), std::string::npos) << got;
+}
+
+TEST_F(ControlLimitsTest, IdleConnectionsAreClosedButCapturesStay) {
+    start({std::chrono::milliseconds(300), std::chrono::milliseconds(300), 8});
+    const int idle = connect_raw();
+    EXPECT_EQ(read_until_closed(idle, 2000), "closed");
+
+    const int capture = connect_raw();
+    const std::string setup =
+        R"({"jsonrpc":"2.0","id":1,"method":"bridge.add","params":{"bridge":"br0"}})" "\n"
+        R"({"jsonrpc":"2.0","id":2,"method":"port.add","params":{"bridge":"br0","port":"veth1"}})" "\n"
+        R"({"jsonrpc":"2.0","id":3,"method":"capture.start","params":{"bridge":"br0","port":"veth1","path":"/tmp/x.pcapng"}})" "\n";
+    ASSERT_EQ(send(capture, setup.data(), setup.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(setup.size()));
+    usleep(100000);
+    char buf[4096];
+    ASSERT_GT(recv(capture, buf, sizeof buf, 0), 0);
+    EXPECT_EQ(read_until_closed(capture, 1000), "still open") << "a capture's connection was closed";
+    EXPECT_EQ(sw_.captures.size(), 1u);
+    // While the capture runs, every other slot can still be used and freed.
+    EXPECT_TRUE(call_show());
 }
 
 TEST(ControlClient, NoDaemonSaysSoInOneLine) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "control/fake_host_links.hpp"
+#include "control/params.hpp"
 #include "control/fake_switch.hpp"
 
 namespace sy::control {
@@ -176,6 +177,93 @@ TEST_F(SwitchServiceTest, ViewsAndCapture) {
         Errc::not_found);
     ASSERT_TRUE(service.start_capture("br0", "veth1", datapath::CaptureDirection::in, "/tmp/x"));
     ASSERT_TRUE(service.stop_capture("br0", "veth1"));
+}
+
+TEST_F(SwitchServiceTest, InterfacesThatCannotBePortsOrAreClaimedAreRefused) {
+    host.links = {"lo", "veth1", "veth2"};
+    host.refused = {"lo"};
+    host.claimed_elsewhere = {"veth2"};
+    ASSERT_TRUE(service.add_bridge("br0"));
+    EXPECT_EQ(service.add_port("br0", port("lo")).code(), Errc::invalid_argument);
+    const Status claimed = service.add_port("br0", port("veth2"));
+    EXPECT_EQ(claimed.code(), Errc::already_exists);
+    EXPECT_NE(claimed.message().find("another switchyard daemon"), std::string::npos);
+    EXPECT_FALSE(sw.has_port("br0", "lo"));
+    EXPECT_FALSE(sw.has_port("br0", "veth2"));
+    EXPECT_TRUE(service.config().bridges[0].ports.empty());
+    // A TAP port makes its own device: no host interface to check or claim.
+    auto tap = port("tap9");
+    tap.kind = datapath::PortKind::tap;
+    EXPECT_TRUE(service.add_port("br0", tap));
+    ASSERT_TRUE(service.add_port("br0", port("veth1")));
+}
+
+TEST_F(SwitchServiceTest, RestoreLeavesPortsClaimedByAnotherDaemonMissing) {
+    Config saved;
+    saved.bridges.push_back(BridgeRecord{"br0", {PortRecord{port("veth1"), std::nullopt, {}},
+                                                 PortRecord{port("veth2"), std::nullopt, {}}},
+                                         std::nullopt});
+    host.links = {"veth1", "veth2"};
+    host.claimed_elsewhere = {"veth2"};
+    SwitchService restoring{sw, StateStore(""), host.links_api(), saved};
+    const auto report = restoring.restore();
+    ASSERT_EQ(report.size(), 1u);
+    EXPECT_NE(report[0].find("veth2"), std::string::npos) << report[0];
+    EXPECT_NE(report[0].find("another switchyard daemon"), std::string::npos) << report[0];
+    EXPECT_TRUE(sw.has_port("br0", "veth1"));
+    EXPECT_FALSE(sw.has_port("br0", "veth2"));
+}
+
+TEST_F(SwitchServiceTest, ReattachKeepsTheMacAndAnnouncesIt) {
+    ASSERT_TRUE(service.add_bridge("br0"));
+    AttachParams a;
+    a.bridge = "br0";
+    a.container = "web";
+    a.address = "10.200.0.1/24";
+    ASSERT_TRUE(service.attach(a));
+    ASSERT_EQ(host.attached.size(), 1u);
+    ASSERT_TRUE(host.attached[0].mac) << "no MAC chosen: the kernel would pick a random one";
+    const std::string first = host.attached[0].mac->to_string();
+    ASSERT_TRUE(service.detach("br0", "web", "eth0"));
+    ASSERT_TRUE(service.attach(a));
+    ASSERT_EQ(host.attached.size(), 2u);
+    EXPECT_EQ(host.attached[1].mac->to_string(), first);
+    EXPECT_EQ(service.config().bridges[0].ports[0].attachment->mac, first);
+    ASSERT_EQ(host.announced.size(), 2u);
+    EXPECT_EQ(host.announced[1].mac->to_string(), first);
+    // --mac wins over the derived one.
+    ASSERT_TRUE(service.detach("br0", "web", "eth0"));
+    a.mac = "06:00:00:00:00:01";
+    ASSERT_TRUE(service.attach(a));
+    EXPECT_EQ(host.attached.back().mac->to_string(), "06:00:00:00:00:01");
+}
+
+TEST_F(SwitchServiceTest, AttachRefusesAddressesNoInterfaceCanOwn) {
+    ASSERT_TRUE(service.add_bridge("br0"));
+    AttachParams a;
+    a.bridge = "br0";
+    a.container = "web";
+    for (const char* bad : {"10.231.0.0/24", "0.0.0.0/0", "10.231.0.255/24"}) {
+        a.address = bad;
+        EXPECT_EQ(service.attach(a).status().code(), Errc::invalid_argument) << bad;
+    }
+    a.address = "10.231.0.1/24";
+    a.extra_addresses = {"::/0"};
+    EXPECT_EQ(service.attach(a).status().code(), Errc::invalid_argument);
+    EXPECT_TRUE(host.attached.empty());
+    EXPECT_TRUE(service.config().bridges[0].ports.empty());
+}
+
+TEST(VlanList, StrictLikeTheCommandLineSaysIt) {
+    auto ok = parse_vlan_list("10,20,4094");
+    ASSERT_TRUE(ok) << ok.status().message();
+    EXPECT_EQ(*ok, (std::vector<std::uint16_t>{10, 20, 4094}));
+    for (const char* bad : {"", "10,,20", "10,", ",10", "10,10", "0", "4095", "1o", "10 ,20"}) {
+        EXPECT_FALSE(parse_vlan_list(bad)) << bad;
+    }
+    EXPECT_FALSE(check_vlan_list({}));
+    EXPECT_FALSE(check_vlan_list({7, 7}));
+    EXPECT_TRUE(check_vlan_list({7, 8}));
 }
 
 }  // namespace

@@ -11,7 +11,9 @@ namespaces=()
 
 sy() { "$sy_bin" "$@"; }
 
-ns_name() { echo "sy-ct$id$1"; }
+# Namespace prefix: sy- plus the test family's own tag, so families running in parallel never
+# collide (SY_NS_TAG before sourcing; default "ct").
+ns_name() { echo "sy-${SY_NS_TAG:-ct}$id$1"; }
 
 cleanup() {
     set +e

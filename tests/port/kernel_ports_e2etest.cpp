@@ -456,5 +456,26 @@ TEST(TapPort, ReceivesWhatTheKernelSendsWithItsMetadata) {
     EXPECT_EQ(::if_nametoindex(name.c_str()), 0u);
 }
 
+// A TAP whose interface is down (moved into another namespace, or its VM not up yet) is still
+// there: frames sent to it are counted as dropped, and the port is not taken for vanished.
+TEST(TapPort, ADownInterfaceDropsFramesButIsNotGone) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    const std::string name = fmt::format("sydpd{}", ::getpid() % 100000);
+    auto tap = TapPort::open(name, true);
+    ASSERT_TRUE(tap) << tap.status().message();
+    ASSERT_EQ(sh(fmt::format("ip link set {} down", name)), 0);
+    PacketPool pool(16, kSuperFrameBufferSize);
+    const testlib::Frame f = tcp(100);
+    Packet* p = pool.alloc();
+    std::memcpy(p->data(), f.bytes.data(), f.bytes.size());
+    p->length = static_cast<std::uint32_t>(f.bytes.size());
+    PacketBatch out;
+    out.push(p);
+    tap.value()->tx_burst(out);
+    EXPECT_FALSE(tap.value()->gone()) << tap.value()->gone_reason();
+    EXPECT_EQ(tap.value()->counters().dropped(PortDrop::tx_link_down), 1u);
+    tap.value().reset();
+}
+
 }  // namespace
 }  // namespace sy::port

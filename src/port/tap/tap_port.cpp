@@ -137,6 +137,10 @@ void TapPort::tx_burst(PacketBatch& batch) {
                 counters_.drop(PortDrop::tx_queue_full);
             } else if (err == EMSGSIZE || err == EINVAL) {
                 counters_.drop(PortDrop::tx_too_big);
+            } else if (err == EIO) {
+                // tun answers EIO while the interface is down, not gone: moving a TAP into
+                // another namespace takes it down until the other side brings it up again.
+                counters_.drop(PortDrop::tx_link_down);
             } else if (is_device_gone(err)) {
                 mark_gone(fmt::format("write failed: {} (device deleted)", std::strerror(err)));
                 counters_.drop(PortDrop::tx_port_gone);
