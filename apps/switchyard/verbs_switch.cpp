@@ -7,6 +7,7 @@
 #include "control/daemon.hpp"
 #include "control/render.hpp"
 #include "daemon_addons.hpp"
+#include "daemon_dpdk.hpp"
 #include "datapath/switch.hpp"
 #include "switch_client.hpp"
 #include "verbs.hpp"
@@ -44,8 +45,14 @@ void add_daemon_verb(CLI::App& app) {
         ->check(CLI::IsMember({"recvmmsg", "ring-v2", "ring-v3"}));
     auto addons = std::make_shared<DaemonAddonArgs>();
     add_daemon_addon_options(*cmd, *addons);
-    cmd->callback([options, settings, rx, addons] {
+    auto dpdk = std::make_shared<DpdkArgs>();
+    add_dpdk_options(*cmd, *dpdk);
+    cmd->callback([options, settings, rx, addons, dpdk] {
         if (!make_daemon_addons(*addons, *options)) {
+            exit_code() = 2;
+            return;
+        }
+        if (!start_dpdk(*dpdk, *settings)) {
             exit_code() = 2;
             return;
         }
@@ -55,6 +62,7 @@ void add_daemon_verb(CLI::App& app) {
         options->dir = context().dir;
         exit_code() = control::run_daemon(
             *options, [settings] { return datapath::Switch::create(*settings); });
+        stop_dpdk(*dpdk);
     });
 }
 
@@ -76,6 +84,9 @@ void add_bridge_verbs(CLI::App& app) {
 
 struct AddPortArgs {
     std::string bridge, iface, offload = "vnet";
+    std::string type = "af_packet", devargs, socket;
+    bool client = false;
+    int rxq = 0, txq = 0;
     int vlan = 0;
     std::vector<int> trunk;
     double corrupt = 0;
@@ -86,7 +97,21 @@ void add_port_verbs(CLI::App& app) {
     auto a = std::make_shared<AddPortArgs>();
     auto* add = app.add_subcommand("add-port", "add a kernel interface to a bridge");
     add->add_option("BRIDGE", a->bridge, "bridge name")->required();
-    add->add_option("IFACE", a->iface, "interface in the host namespace")->required();
+    add->add_option("IFACE", a->iface,
+                    "interface in the host namespace (dpdk, dpdkvhostuser: the port's name)")
+        ->required();
+    add->add_option("--type", a->type,
+                    "af_packet (default: a kernel interface), tap, dpdk (--devargs) or "
+                    "dpdkvhostuser (--socket); the DPDK types need `daemon --dpdk`")
+        ->check(CLI::IsMember({"af_packet", "tap", "dpdk", "dpdkvhostuser"}));
+    add->add_option("--devargs", a->devargs,
+                    "DPDK device: a PCI address or a vdev (net_tap0,iface=NAME; "
+                    "net_af_packet0,iface=VETH; net_null0; ...)");
+    add->add_option("--socket", a->socket, "vhost-user socket path (absolute)");
+    add->add_flag("--client", a->client,
+                  "vhost-user: connect to the socket instead of creating it");
+    add->add_option("--rxq", a->rxq, "DPDK receive queues (default 1)")->check(CLI::Range(1, 64));
+    add->add_option("--txq", a->txq, "DPDK transmit queues (default 1)")->check(CLI::Range(1, 64));
     auto* vlan =
         add->add_option("--vlan", a->vlan, "access port of this VLAN")->check(CLI::Range(1, 4094));
     auto* trunk = add->add_option("--trunk", a->trunk, "trunk port carrying these VLANs (N,M,...)")
@@ -108,6 +133,12 @@ void add_port_verbs(CLI::App& app) {
         if (!a->trunk.empty()) params["trunk"] = a->trunk;
         if (a->corrupt > 0) params["corrupt"] = a->corrupt;
         if (a->unsafe_mark_verified) params["unsafe_mark_verified"] = true;
+        if (a->type != "af_packet") params["type"] = a->type;
+        if (!a->devargs.empty()) params["devargs"] = a->devargs;
+        if (!a->socket.empty()) params["socket"] = a->socket;
+        if (a->client) params["client"] = true;
+        if (a->rxq != 0) params["rxq"] = a->rxq;
+        if (a->txq != 0) params["txq"] = a->txq;
         if (call_daemon("port.add", params))
             fmt::print("port {} added to {}\n", a->iface, a->bridge);
     });

@@ -2,6 +2,8 @@
 #include "control/commands.hpp"
 #include "control/params.hpp"
 
+#include <fmt/core.h>
+
 namespace sy::control {
 
 using nlohmann::json;
@@ -35,6 +37,56 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
     auto mark = p.optional_bool("unsafe_mark_verified", false);
     if (!mark) return mark.status();
     config.unsafe_mark_verified = *mark;
+    auto type = p.optional_string("type");
+    if (!type) return type.status();
+    const std::string kind = type->value_or("af_packet");
+    if (kind == "af_packet" || kind == "system") {
+        config.kind = datapath::PortKind::af_packet;
+    } else if (kind == "tap") {
+        config.kind = datapath::PortKind::tap;
+    } else if (kind == "dpdk") {
+        config.kind = datapath::PortKind::dpdk;
+    } else if (kind == "dpdkvhostuser") {
+        config.kind = datapath::PortKind::dpdk_vhost_user;
+    } else {
+        return Status(Errc::invalid_argument,
+                      fmt::format("port type '{}' is not af_packet, tap, dpdk or dpdkvhostuser",
+                                  kind));
+    }
+    auto devargs = p.optional_string("devargs");
+    if (!devargs) return devargs.status();
+    auto socket = p.optional_string("socket");
+    if (!socket) return socket.status();
+    auto client = p.optional_bool("client", false);
+    if (!client) return client.status();
+    auto rxq = p.optional_int("rxq", 1, 64);
+    if (!rxq) return rxq.status();
+    auto txq = p.optional_int("txq", 1, 64);
+    if (!txq) return txq.status();
+    const bool dpdk = config.kind == datapath::PortKind::dpdk;
+    const bool vhost = config.kind == datapath::PortKind::dpdk_vhost_user;
+    if (dpdk != devargs->has_value()) {
+        return Status(Errc::invalid_argument, dpdk ? "a dpdk port needs 'devargs'"
+                                                   : "'devargs' is only for dpdk ports");
+    }
+    if (vhost != socket->has_value()) {
+        return Status(Errc::invalid_argument, vhost ? "a dpdkvhostuser port needs 'socket'"
+                                                    : "'socket' is only for dpdkvhostuser ports");
+    }
+    if (*client && !vhost) {
+        return Status(Errc::invalid_argument, "'client' is only for dpdkvhostuser ports");
+    }
+    if ((*rxq || *txq) && !dpdk && !vhost) {
+        return Status(Errc::invalid_argument, "'rxq'/'txq' are only for DPDK ports");
+    }
+    if (vhost && (*socket)->empty()) {
+        return Status(Errc::invalid_argument, "'socket' must not be empty");
+    }
+    config.devargs = devargs->value_or("");
+    config.vhost_socket = socket->value_or("");
+    config.vhost_client = *client;
+    config.rx_queues = static_cast<std::uint16_t>(rxq->value_or(1));
+    config.tx_queues = static_cast<std::uint16_t>(txq->value_or(1));
     return config;
 }
 

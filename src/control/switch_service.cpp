@@ -38,7 +38,7 @@ std::vector<std::string> SwitchService::restore() {
         for (const auto& port : bridge.ports) {
             const auto& name = port.config.name;
             std::string reason;
-            if (port.config.kind != datapath::PortKind::memory && !links_.exists(name)) {
+            if (datapath::names_host_interface(port.config.kind) && !links_.exists(name)) {
                 reason = port.attachment
                              ? fmt::format("interface {} no longer exists (container '{}' gone?)",
                                            name, port.attachment->container)
@@ -166,7 +166,7 @@ Status SwitchService::add_port(const std::string& bridge, const PortConfig& conf
     if (config.access_vlan != 0 && !config.trunk_vlans.empty()) {
         return Status(Errc::invalid_argument, "a port is either an access port (vlan) or a trunk");
     }
-    if (config.kind != datapath::PortKind::memory && !links_.exists(config.name)) {
+    if (datapath::names_host_interface(config.kind) && !links_.exists(config.name)) {
         return Status(Errc::not_found,
                       fmt::format("no interface '{}' in the host network namespace", config.name));
     }

@@ -20,6 +20,18 @@ json port_config_json(const PortRecord& record) {
     if (!c.trunk_vlans.empty()) p["trunk"] = c.trunk_vlans;
     if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
     if (c.unsafe_mark_verified) p["unsafe_mark_verified"] = true;
+    if (c.kind == datapath::PortKind::dpdk) {
+        p["type"] = "dpdk";
+        p["devargs"] = c.devargs;
+    } else if (c.kind == datapath::PortKind::dpdk_vhost_user) {
+        p["type"] = "dpdkvhostuser";
+        p["socket"] = c.vhost_socket;
+        if (c.vhost_client) p["client"] = true;
+    } else if (c.kind == datapath::PortKind::tap) {
+        p["type"] = "tap";
+    }
+    if (c.rx_queues != 1) p["rxq"] = c.rx_queues;
+    if (c.tx_queues != 1) p["txq"] = c.tx_queues;
     if (record.attachment) {
         const auto& a = *record.attachment;
         p["attachment"] =
@@ -42,7 +54,9 @@ json port_config_json(const PortRecord& record) {
 json stats_json(const datapath::PortStats& s) {
     json drops = json::object();
     for (const auto& [reason, count] : s.drops) drops[reason] = count;
-    return json{{"rx_packets", s.rx_packets},
+    json driver = json::object();
+    for (const auto& [name, count] : s.driver) driver[name] = count;
+    return json{{"driver", std::move(driver)},{"rx_packets", s.rx_packets},
                 {"rx_bytes", s.rx_bytes},
                 {"tx_packets", s.tx_packets},
                 {"tx_bytes", s.tx_bytes},

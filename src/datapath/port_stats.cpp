@@ -12,7 +12,10 @@ PortInfo SwitchCore::info(const SwitchPort& sp) const {
     pi.config = sp.config;
     pi.id = sp.id;
     pi.up = sp.up;
-    if (sp.io) sp.io->refresh_counters();
+    if (sp.io) {
+        sp.io->refresh_counters();
+        sp.io->driver_stats(pi.stats.driver);
+    }
     const port::PortCounters& io = sp.io_counters();
     PortStats& st = pi.stats;
     st.rx_packets = io.rx_packets;

@@ -8,6 +8,7 @@
 // break it without updating both sides.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -18,15 +19,26 @@
 #include "packet/offload_info.hpp"
 #include "port/af_packet/rx_mode.hpp"
 
+namespace sy::port {
+class Port;
+}
+
 namespace sy::datapath {
 
-enum class PortKind { af_packet, tap, memory };
+// dpdk / dpdk_vhost_user: opened by the PortOpener the daemon composes in (--dpdk;
+// docs/dpdk.md): the datapath itself knows nothing of DPDK.
+enum class PortKind { af_packet, tap, memory, dpdk, dpdk_vhost_user };
 
 // How a port exchanges offload metadata with the kernel.
 enum class OffloadMode {
     vnet_hdr,  // PACKET_VNET_HDR / IFF_VNET_HDR: partial checksums and GSO carried both ways
     legacy,    // plain packet socket, no metadata: what the old userspace datapath did
 };
+
+// Kinds whose port name is a kernel interface in the host namespace (must exist to be added).
+inline bool names_host_interface(PortKind k) {
+    return k == PortKind::af_packet || k == PortKind::tap;
+}
 
 struct PortConfig {
     std::string name;  // port name on the bridge; for af_packet/tap also the interface name
@@ -50,6 +62,12 @@ struct PortConfig {
     // checksum, it would be finished over a field that is not a seed: wrong either way.)
     // Other packets, and ports without partial checksums, get the verified mark (DATA_VALID).
     bool unsafe_mark_verified = false;
+    // DPDK ports: what rte_dev_probe is given (kind dpdk), or the vhost-user socket and
+    // whether the switch connects to it as the client (kind dpdk_vhost_user); queue counts.
+    std::string devargs;
+    std::string vhost_socket;
+    bool vhost_client = false;
+    std::uint16_t rx_queues = 1, tx_queues = 1;
 };
 
 // Per-port counters. Drop reasons are named so a person can see why.
@@ -71,6 +89,9 @@ struct PortStats {
     std::uint64_t fastpath_rx_packets = 0, fastpath_rx_bytes = 0;
     std::uint64_t fastpath_tx_packets = 0, fastpath_tx_bytes = 0;
     std::vector<std::pair<std::string, std::uint64_t>> drops;  // reason -> count (non-zero)
+    // The port driver's own counters (DPDK: rte_eth_stats, non-zero xstats, and how the
+    // port mapped offloads); empty for kernel ports.
+    std::vector<std::pair<std::string, std::uint64_t>> driver;
 };
 
 struct PortInfo {
@@ -144,6 +165,9 @@ struct SwitchSettings {
     // How kernel interfaces (af_packet ports) receive: recvmmsg (default), or a TPACKET_V2 or
     // TPACKET_V3 ring (port/af_packet/rx_mode.hpp).
     port::AfPacketRxMode af_packet_rx = port::AfPacketRxMode::recvmmsg;
+    // Opens ports of the kinds the datapath has no driver for (dpdk, dpdk_vhost_user); empty:
+    // such ports are refused. Called on the control thread, outside the round lock.
+    std::function<Result<std::unique_ptr<port::Port>>(const PortConfig&)> open_external;
 };
 
 class Switch {

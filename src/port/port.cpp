@@ -20,6 +20,10 @@ const char* to_string(PortDrop reason) {
             return "tx_port_gone";
         case PortDrop::rx_kernel_queue_full:
             return "rx_kernel_queue_full";
+        case PortDrop::tx_no_buffer:
+            return "tx_no_buffer";
+        case PortDrop::tx_bad_offload:
+            return "tx_bad_offload";
         case PortDrop::count_:
             break;
     }
