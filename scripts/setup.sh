@@ -15,6 +15,8 @@ packages=(
   # the topology benchmark's --plot
   python3-matplotlib
   openvswitch-switch
+  # DPDK peers: dpdk-testpmd (dpdk-dev) for the DPDK/vhost-user tests, OVS-DPDK for bench/dpdk
+  dpdk dpdk-dev openvswitch-switch-dpdk
   # container engines and metrics (the Docker driver, the CNI plugin, Prometheus metrics),
   # tested against the real daemons; images are built from busybox-static (no registry)
   docker.io podman containernetworking-plugins busybox-static prometheus prometheus-cpp-dev

@@ -11,6 +11,7 @@
 #include "control/port_types.hpp"
 #include "control/render.hpp"
 #include "daemon_addons.hpp"
+#include "daemon_dpdk.hpp"
 #include "datapath/switch.hpp"
 #include "switch_client.hpp"
 #include "verbs.hpp"
@@ -50,8 +51,14 @@ void add_daemon_verb(CLI::App& app) {
         ->check(CLI::IsMember({"recvmmsg", "ring-v2", "ring-v3"}));
     auto addons = std::make_shared<DaemonAddonArgs>();
     add_daemon_addon_options(*cmd, *addons);
-    cmd->callback([options, settings, rx, addons] {
+    auto dpdk = std::make_shared<DpdkArgs>();
+    add_dpdk_options(*cmd, *dpdk);
+    cmd->callback([options, settings, rx, addons, dpdk] {
         if (!make_daemon_addons(*addons, *options)) {
+            exit_code() = 2;
+            return;
+        }
+        if (!start_dpdk(*dpdk, *settings)) {
             exit_code() = 2;
             return;
         }
@@ -61,6 +68,7 @@ void add_daemon_verb(CLI::App& app) {
         options->dir = context().dir;
         exit_code() = control::run_daemon(
             *options, [settings] { return datapath::Switch::create(*settings); });
+        stop_dpdk(*dpdk);
     });
 }
 
@@ -89,6 +97,9 @@ void add_bridge_verbs(CLI::App& app) {
 
 struct AddPortArgs {
     std::string bridge, iface, offload = "vnet", type, trunk;
+    std::string devargs, socket;  // DPDK ports (docs/dpdk.md)
+    bool client = false;
+    int rxq = 0, txq = 0;
     int vlan = 0;
     double corrupt = 0;
     bool unsafe_mark_verified = false;
@@ -159,12 +170,13 @@ void add_port_verbs(CLI::App& app) {
         "add-port", "add a kernel interface, a TAP device or a VXLAN/Geneve tunnel port to a bridge");
     add->add_option("BRIDGE", a->bridge, "bridge name")->required();
     add->add_option("IFACE", a->iface,
-                    "interface in the host namespace (tap, tunnel: the port's name)")
+                    "interface in the host namespace (tap, tunnel, DPDK: the port's name)")
         ->required();
     add->add_option("--type", a->type,
                     "system (default: an existing interface), tap (a TAP device, created if "
                     "missing, with the vnet header), vxlan or geneve (a tunnel port over a UDP "
-                    "socket of the host's stack, docs/tunnels.md)")
+                    "socket of the host's stack, docs/tunnels.md), dpdk (--devargs) or "
+                    "dpdkvhostuser (--socket); the DPDK types need `daemon --dpdk`")
         ->check(CLI::IsMember(port_type_choices()));
     add->add_option("--remote", a->remotes,
                     "tunnel: far end (IPv4 or IPv6; repeat for several), or 'flow' (flows "
@@ -178,6 +190,14 @@ void add_port_verbs(CLI::App& app) {
     add->add_option("--ttl", a->ttl, "tunnel: outer TTL / hop limit")->check(CLI::Range(1, 255));
     add->add_option("--tos", a->tos, "tunnel: outer TOS (0..255) or 'inherit' (from the inner)");
     add->add_flag("--df", a->df, "tunnel: set DF on the outer IPv4 header");
+    add->add_option("--devargs", a->devargs,
+                    "DPDK device: a PCI address or a vdev (net_tap0,iface=NAME; "
+                    "net_af_packet0,iface=VETH; net_null0; ...)");
+    add->add_option("--socket", a->socket, "vhost-user socket path (absolute)");
+    add->add_flag("--client", a->client,
+                  "vhost-user: connect to the socket instead of creating it");
+    add->add_option("--rxq", a->rxq, "DPDK receive queues (default 1)")->check(CLI::Range(1, 64));
+    add->add_option("--txq", a->txq, "DPDK transmit queues (default 1)")->check(CLI::Range(1, 64));
     auto* vlan =
         add->add_option("--vlan", a->vlan, "access port of this VLAN")->check(CLI::Range(1, 4094));
     // Taken as text and checked by the control layer's rules (no empty item, none twice).
@@ -206,6 +226,11 @@ void add_port_verbs(CLI::App& app) {
         if (!a->trunk.empty()) params["trunk"] = *control::parse_vlan_list(a->trunk);  // checked
         if (a->corrupt > 0) params["corrupt"] = a->corrupt;
         if (a->unsafe_mark_verified) params["unsafe_mark_verified"] = true;
+        if (!a->devargs.empty()) params["devargs"] = a->devargs;
+        if (!a->socket.empty()) params["socket"] = a->socket;
+        if (a->client) params["client"] = true;
+        if (a->rxq != 0) params["rxq"] = a->rxq;
+        if (a->txq != 0) params["txq"] = a->txq;
         std::string error;
         auto tunnel = tunnel_params(*a, error);
         if (!error.empty()) {

@@ -6,6 +6,8 @@
 #include "control/tunnel_json.hpp"
 #include "control/port_types.hpp"
 
+#include <fmt/core.h>
+
 namespace sy::control {
 
 using nlohmann::json;
@@ -71,6 +73,40 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
     } else if (has_tunnel) {
         return Status(Errc::invalid_argument, "'tunnel' is only for vxlan and geneve ports");
     }
+    auto devargs = p.optional_string("devargs");
+    if (!devargs) return devargs.status();
+    auto socket = p.optional_string("socket");
+    if (!socket) return socket.status();
+    auto client = p.optional_bool("client", false);
+    if (!client) return client.status();
+    auto rxq = p.optional_int("rxq", 1, 64);
+    if (!rxq) return rxq.status();
+    auto txq = p.optional_int("txq", 1, 64);
+    if (!txq) return txq.status();
+    const bool dpdk = config.kind == datapath::PortKind::dpdk;
+    const bool vhost = config.kind == datapath::PortKind::dpdk_vhost_user;
+    if (dpdk != devargs->has_value()) {
+        return Status(Errc::invalid_argument, dpdk ? "a dpdk port needs 'devargs'"
+                                                   : "'devargs' is only for dpdk ports");
+    }
+    if (vhost != socket->has_value()) {
+        return Status(Errc::invalid_argument, vhost ? "a dpdkvhostuser port needs 'socket'"
+                                                    : "'socket' is only for dpdkvhostuser ports");
+    }
+    if (*client && !vhost) {
+        return Status(Errc::invalid_argument, "'client' is only for dpdkvhostuser ports");
+    }
+    if ((*rxq || *txq) && !dpdk && !vhost) {
+        return Status(Errc::invalid_argument, "'rxq'/'txq' are only for DPDK ports");
+    }
+    if (vhost && (*socket)->empty()) {
+        return Status(Errc::invalid_argument, "'socket' must not be empty");
+    }
+    config.devargs = devargs->value_or("");
+    config.vhost_socket = socket->value_or("");
+    config.vhost_client = *client;
+    config.rx_queues = static_cast<std::uint16_t>(rxq->value_or(1));
+    config.tx_queues = static_cast<std::uint16_t>(txq->value_or(1));
     return config;
 }
 
@@ -78,9 +114,10 @@ Result<datapath::PortConfig> port_config_from(const Params& p) {
 
 void register_port_commands(CommandRegistry& registry, SwitchService& service) {
     registry.add("port.add",
-                 "add interface {port} to {bridge} [type system|tap|vxlan|geneve, vlan|trunk, "
-                 "offload vnet|legacy, corrupt, unsafe_mark_verified; tunnel {remote, local, key, "
-                 "dst_port, csum, ttl, tos, df} for vxlan|geneve]",
+                 "add interface {port} to {bridge} [type system|tap|vxlan|geneve|dpdk|"
+                 "dpdkvhostuser, vlan|trunk, offload vnet|legacy, corrupt, unsafe_mark_verified; "
+                 "tunnel {remote, local, key, dst_port, csum, ttl, tos, df} for vxlan|geneve; "
+                 "devargs (dpdk), socket, client (dpdkvhostuser), rxq, txq]",
                  [&service](const json& params, Session&) -> Result<json> {
                      Params p(params);
                      auto bridge = p.required_string("bridge");

@@ -60,6 +60,10 @@ const char* kind_name(datapath::PortKind kind) {
             return "vxlan";
         case datapath::PortKind::geneve:
             return "geneve";
+        case datapath::PortKind::dpdk:
+            return "dpdk";
+        case datapath::PortKind::dpdk_vhost_user:
+            return "dpdkvhostuser";
     }
     return "af_packet";
 }
@@ -191,6 +195,10 @@ PortRecord read_port(Reader& r, const json& j, const std::string& where) {
         p.config.kind = datapath::PortKind::vxlan;
     else if (kind == "geneve")
         p.config.kind = datapath::PortKind::geneve;
+    else if (kind == "dpdk")
+        p.config.kind = datapath::PortKind::dpdk;
+    else if (kind == "dpdkvhostuser")
+        p.config.kind = datapath::PortKind::dpdk_vhost_user;
     else if (!kind.empty() && kind != "af_packet")
         r.fail(where + ".kind", "unknown port kind");
     const std::string offload = r.str(j, where, "offload", false);
@@ -202,6 +210,16 @@ PortRecord read_port(Reader& r, const json& j, const std::string& where) {
             r.fail(where + ".offload", mode.status().message());
     }
     p.config.ofport = static_cast<std::uint32_t>(r.integer(j, where, "ofport", 0, 0xffffff00, 0));
+    p.config.devargs = r.str(j, where, "devargs", false);
+    p.config.vhost_socket = r.str(j, where, "socket", false);
+    if (const json* client = r.field(j, where, "client", false)) {
+        if (!client->is_boolean())
+            r.fail(where + ".client", "expected true or false");
+        else
+            p.config.vhost_client = client->get<bool>();
+    }
+    p.config.rx_queues = static_cast<std::uint16_t>(r.integer(j, where, "rxq", 1, 64, 1));
+    p.config.tx_queues = static_cast<std::uint16_t>(r.integer(j, where, "txq", 1, 64, 1));
     p.config.access_vlan = static_cast<std::uint16_t>(r.integer(j, where, "vlan", 0, 4094, 0));
     if (const json* trunk = r.field(j, where, "trunk", false)) {
         if (!trunk->is_array())
@@ -264,6 +282,11 @@ json to_json(const Config& config) {
             if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
             if (c.unsafe_mark_verified) p["unsafe_mark_verified"] = true;
             if (datapath::is_tunnel(c.kind)) p["tunnel"] = tunnel_to_json(c.tunnel);
+            if (!c.devargs.empty()) p["devargs"] = c.devargs;
+            if (!c.vhost_socket.empty()) p["socket"] = c.vhost_socket;
+            if (c.vhost_client) p["client"] = true;
+            if (c.rx_queues != 1) p["rxq"] = c.rx_queues;
+            if (c.tx_queues != 1) p["txq"] = c.tx_queues;
             if (port.attachment) p["attachment"] = attachment_to_json(*port.attachment);
             if (!port.external_ids.empty()) p["external_ids"] = port.external_ids;
             ports.push_back(std::move(p));

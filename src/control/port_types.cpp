@@ -14,6 +14,10 @@ constexpr std::array kTypes = {
              "a VXLAN tunnel port over a UDP socket of the host's stack (docs/tunnels.md)"},
     PortType{"geneve", datapath::PortKind::geneve, false,
              "a Geneve tunnel port over a UDP socket of the host's stack (docs/tunnels.md)"},
+    PortType{"dpdk", datapath::PortKind::dpdk, false,
+             "a DPDK ethdev (--devargs: PCI address or vdev; needs `daemon --dpdk`, docs/dpdk.md)"},
+    PortType{"dpdkvhostuser", datapath::PortKind::dpdk_vhost_user, false,
+             "a vhost-user port (--socket [--client]; needs `daemon --dpdk`, docs/dpdk.md)"},
     PortType{"memory", datapath::PortKind::memory, false, "in-memory (tests)"},
 };
 

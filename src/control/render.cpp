@@ -168,6 +168,14 @@ std::string render_stats(const json& stats) {
                     str(f, "state"), num(f, "rx_packets"), num(f, "rx_bytes"), num(f, "tx_packets"),
                     num(f, "tx_bytes"));
             }
+            const auto& driver = p.value("driver", json::object());
+            if (!driver.empty()) {
+                out += "        driver:";
+                for (const auto& [name, count] : driver.items()) {
+                    out += fmt::format(" {} {}", name, count.dump());
+                }
+                out += "\n";
+            }
             const auto& drops = p.value("drops", json::object());
             if (drops.empty()) {
                 out += "        drops: none\n";

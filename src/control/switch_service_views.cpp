@@ -23,10 +23,15 @@ json port_config_json(const PortRecord& record) {
     if (!c.trunk_vlans.empty()) p["trunk"] = c.trunk_vlans;
     if (c.corrupt_fraction > 0) p["corrupt"] = c.corrupt_fraction;
     if (c.unsafe_mark_verified) p["unsafe_mark_verified"] = true;
-    if (datapath::is_tunnel(c.kind)) {
-        p["type"] = c.kind == datapath::PortKind::vxlan ? "vxlan" : "geneve";
-        p["tunnel"] = tunnel_to_json(c.tunnel);
+    if (c.kind != datapath::PortKind::af_packet) p["type"] = port_type_of(c.kind).name;
+    if (datapath::is_tunnel(c.kind)) p["tunnel"] = tunnel_to_json(c.tunnel);
+    if (c.kind == datapath::PortKind::dpdk) p["devargs"] = c.devargs;
+    if (c.kind == datapath::PortKind::dpdk_vhost_user) {
+        p["socket"] = c.vhost_socket;
+        if (c.vhost_client) p["client"] = true;
     }
+    if (c.rx_queues != 1) p["rxq"] = c.rx_queues;
+    if (c.tx_queues != 1) p["txq"] = c.tx_queues;
     if (record.attachment) {
         const auto& a = *record.attachment;
         p["attachment"] =
@@ -49,7 +54,9 @@ json port_config_json(const PortRecord& record) {
 json stats_json(const datapath::PortStats& s) {
     json drops = json::object();
     for (const auto& [reason, count] : s.drops) drops[reason] = count;
-    return json{{"rx_packets", s.rx_packets},
+    json driver = json::object();
+    for (const auto& [name, count] : s.driver) driver[name] = count;
+    return json{{"driver", std::move(driver)},{"rx_packets", s.rx_packets},
                 {"rx_bytes", s.rx_bytes},
                 {"tx_packets", s.tx_packets},
                 {"tx_bytes", s.tx_bytes},

@@ -115,7 +115,7 @@ void PollLoop::main() {
             last_packet_ns = now;
             continue;
         }
-        if (now - last_packet_ns < busy_ns) {
+        if (now - last_packet_ns < busy_ns || busy_holders_.load(std::memory_order_relaxed) > 0) {
             // Still hot: poll again, but let the containers' threads run if they need this core.
             ::sched_yield();
             continue;

@@ -44,6 +44,10 @@ class PollLoop {
     void unwatch(int fd);
     // Makes a sleeping poll thread run a round now (a port was added, a control call ended).
     void wake();
+    // Ports with nothing to sleep on (needs_busy_poll) hold the thread awake: +1 when one is
+    // attached, -1 when it goes. While any is held the thread polls without sleeping (and
+    // yields the core between idle rounds).
+    void busy_poll_holders(int delta) { busy_holders_.fetch_add(delta); }
 
   private:
     void main();
@@ -52,6 +56,7 @@ class PollLoop {
     RoundLock& lock_;
     Round round_;
     std::atomic<bool> stop_{false};
+    std::atomic<int> busy_holders_{0};
     int epoll_fd_ = -1;
     int wake_fd_ = -1;
     std::thread thread_;

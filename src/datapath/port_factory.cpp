@@ -46,6 +46,9 @@ Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config,
         case PortKind::memory:
             return std::unique_ptr<port::Port>(
                 std::make_unique<port::MemoryPort>(config.name, memory_port_caps(config.offload)));
+        case PortKind::dpdk:
+        case PortKind::dpdk_vhost_user:
+            break;  // opened by SwitchOptions::open_external (the daemon's --dpdk)
     }
     return Status(Errc::invalid_argument, "unknown port kind");
 }

@@ -13,7 +13,10 @@ PortInfo SwitchCore::info(const SwitchPort& sp) const {
     pi.config = sp.config;
     pi.id = sp.id;
     pi.up = sp.up;
-    if (sp.io) sp.io->refresh_counters();
+    if (sp.io) {
+        sp.io->refresh_counters();
+        sp.io->driver_stats(pi.stats.driver);
+    }
     if (const auto* t = dynamic_cast<const port::TunnelPort*>(sp.io.get())) {
         pi.inner_mtu = t->mtu();
         pi.underlay_mtu = t->underlay_mtu();

@@ -8,6 +8,7 @@
 // break it without updating both sides.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -19,10 +20,16 @@
 #include "port/af_packet/rx_mode.hpp"
 #include "port/tunnel/tunnel_options.hpp"
 
+namespace sy::port {
+class Port;
+}
+
 namespace sy::datapath {
 
 // vxlan/geneve: a tunnel port over a UDP socket of the host's stack (port/tunnel/).
-enum class PortKind { af_packet, tap, memory, vxlan, geneve };
+// dpdk / dpdk_vhost_user: opened by the PortOpener the daemon composes in (--dpdk;
+// docs/dpdk.md): the datapath itself knows nothing of DPDK.
+enum class PortKind { af_packet, tap, memory, vxlan, geneve, dpdk, dpdk_vhost_user };
 
 inline bool is_tunnel(PortKind kind) { return kind == PortKind::vxlan || kind == PortKind::geneve; }
 
@@ -57,6 +64,12 @@ struct PortConfig {
     // kind vxlan/geneve: remotes, key, UDP port, outer header options (tunnel.type follows
     // the kind).
     port::TunnelOptions tunnel;
+    // DPDK ports: what rte_dev_probe is given (kind dpdk), or the vhost-user socket and
+    // whether the switch connects to it as the client (kind dpdk_vhost_user); queue counts.
+    std::string devargs;
+    std::string vhost_socket;
+    bool vhost_client = false;
+    std::uint16_t rx_queues = 1, tx_queues = 1;
 };
 
 // Per-port counters. Drop reasons are named so a person can see why.
@@ -80,6 +93,9 @@ struct PortStats {
     std::uint64_t fastpath_rx_packets = 0, fastpath_rx_bytes = 0;
     std::uint64_t fastpath_tx_packets = 0, fastpath_tx_bytes = 0;
     std::vector<std::pair<std::string, std::uint64_t>> drops;  // reason -> count (non-zero)
+    // The port driver's own counters (DPDK: rte_eth_stats, non-zero xstats, and how the
+    // port mapped offloads); empty for kernel ports.
+    std::vector<std::pair<std::string, std::uint64_t>> driver;
 };
 
 struct PortInfo {
@@ -158,6 +174,9 @@ struct SwitchSettings {
     // How kernel interfaces (af_packet ports) receive: recvmmsg (default), or a TPACKET_V2 or
     // TPACKET_V3 ring (port/af_packet/rx_mode.hpp).
     port::AfPacketRxMode af_packet_rx = port::AfPacketRxMode::recvmmsg;
+    // Opens ports of the kinds the datapath has no driver for (dpdk, dpdk_vhost_user); empty:
+    // such ports are refused. Called on the control thread, outside the round lock.
+    std::function<Result<std::unique_ptr<port::Port>>(const PortConfig&)> open_external;
 };
 
 class Switch {

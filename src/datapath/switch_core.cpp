@@ -71,6 +71,7 @@ std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
     if (settings.busy_poll_us != 0) options.poll.busy_poll_us = settings.busy_poll_us;
     if (settings.busy_poll_max_us != 0) options.poll.busy_poll_max_us = settings.busy_poll_max_us;
     options.af_packet_rx_ring = settings.af_packet_rx;
+    options.open_external = settings.open_external;
     return std::make_unique<SwitchCore>(std::move(options));
 }
 
@@ -172,6 +173,7 @@ void SwitchCore::detach_port(SwitchPort& sp) {
     if (sp.io) {
         if (PortLane* lane = worker_.lane(sp.id)) flush_lane(sp, *lane);
         ready_.remove(sp.id, sp.io->poll_fd());
+        if (poll_ && sp.io->needs_busy_poll()) poll_->busy_poll_holders(-1);
         sp.io_final = sp.io->counters();
         sp.io.reset();
     }
@@ -228,7 +230,15 @@ Status SwitchCore::add_port(const std::string& bridge, const PortConfig& config)
             return Status(Errc::not_found, fmt::format("no bridge '{}'", bridge));
     }
     // Opening the device may take a while: outside the lock.
-    auto io = open_port(config, options_.af_packet_rx_ring);
+    const bool external =
+        config.kind == PortKind::dpdk || config.kind == PortKind::dpdk_vhost_user;
+    if (external && !options_.open_external) {
+        return Status(Errc::unsupported,
+                      fmt::format("port {}: DPDK ports need the daemon started with --dpdk",
+                                  config.name));
+    }
+    auto io = external ? options_.open_external(config)
+                       : open_port(config, options_.af_packet_rx_ring);
     if (!io) return io.status();
     return attach(bridge, config, std::move(io.value()));
 }
@@ -254,6 +264,8 @@ Status SwitchCore::attach(const std::string& bridge, const PortConfig& config,
     ready_.add(sp.id, sp.io->poll_fd());
     // Capacity for the per-packet path: a round receives from at most every port.
     ready_ids_.reserve(std::max(ready_.max_collected(), registry_.all_ports().size()));
+    // A port without a file descriptor (DPDK) is polled every round: the loop must not sleep.
+    if (poll_ && sp.io->needs_busy_poll()) poll_->busy_poll_holders(+1);
     fast_.attach(sp);
     registry_.rebuild_active();
     wake();

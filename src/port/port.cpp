@@ -38,6 +38,10 @@ const char* to_string(PortDrop reason) {
             return "rx_tunnel_bad_outer_csum";
         case PortDrop::tx_tunnel_no_remote:
             return "tx_tunnel_no_remote";
+        case PortDrop::tx_no_buffer:
+            return "tx_no_buffer";
+        case PortDrop::tx_bad_offload:
+            return "tx_bad_offload";
         case PortDrop::count_:
             break;
     }

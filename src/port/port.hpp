@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "offload/tx_prepare.hpp"
 #include "packet/packet_batch.hpp"
@@ -52,10 +54,15 @@ enum class PortDrop : std::uint8_t {
     // Sent while the interface was down (a TAP whose other side has not brought it up, or that
     // was just moved into another namespace): the device is there, the frame is not delivered.
     tx_link_down,
+    tx_no_buffer,    // no buffer of the port's own to copy the frame into (DPDK pool empty)
+    tx_bad_offload,  // offload metadata the device cannot carry out (never sent wrong)
     count_
 };
 inline constexpr std::size_t kPortDropCount = static_cast<std::size_t>(PortDrop::count_);
 const char* to_string(PortDrop reason);
+
+// Counters the port's driver keeps (DPDK: rte_eth_stats, xstats), name -> value.
+using DriverStats = std::vector<std::pair<std::string, std::uint64_t>>;
 
 struct PortCounters {
     std::uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
@@ -89,6 +96,9 @@ class Port {
     // Readable when rx_burst has something (or the port failed); -1 if the port cannot be
     // waited on and must be polled.
     virtual int poll_fd() const = 0;
+    // True for ports that have nothing to wait on (DPDK poll-mode drivers): while such a port
+    // is attached the poll thread never sleeps.
+    virtual bool needs_busy_poll() const { return poll_fd() < 0; }
     // The kernel interface and the AF_PACKET socket this port reads it through, for the kernel
     // fast path (fastpath/); 0 and -1 for ports that are not packet sockets.
     virtual int kernel_ifindex() const { return 0; }
@@ -101,6 +111,8 @@ class Port {
 
     // Brings in counters the kernel keeps for the port (control path, not per packet).
     virtual void refresh_counters() {}
+    // Appends the driver's own counters (control path; empty for kernel ports).
+    virtual void driver_stats(DriverStats& out) const { (void)out; }
 
     PortCounters& counters() { return counters_; }
     const PortCounters& counters() const { return counters_; }
