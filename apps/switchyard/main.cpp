@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     sy::app::add_container_verbs(app);
     sy::app::add_forensics_verbs(app);
     sy::app::add_flow_verbs(app);
+    sy::app::add_openflow_verbs(app);
 
     CLI11_PARSE(app, argc, argv);
     return sy::app::exit_code();

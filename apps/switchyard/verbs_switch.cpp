@@ -45,6 +45,7 @@ void add_daemon_verb(CLI::App& app) {
     auto addons = std::make_shared<DaemonAddonArgs>();
     add_daemon_addon_options(*cmd, *addons);
     cmd->callback([options, settings, rx, addons] {
+        options->dir = context().dir;  // before the addons, which place sockets there
         if (!make_daemon_addons(*addons, *options)) {
             exit_code() = 2;
             return;
