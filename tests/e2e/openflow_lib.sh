@@ -23,3 +23,14 @@ two_containers() {  # two_containers BRIDGE: namespaces a (10.201.1.1) and b (10
 flow_packets() {  # flow_packets SOCK MATCH: n_packets of the flows dump-flows shows for MATCH
     of dump-flows --no-names "unix:$1" "$2" | sed -n 's/.*n_packets=\([0-9]*\).*/\1/p' | head -1
 }
+
+wait_packets() {  # wait_packets SOCK MATCH MIN: n_packets of MATCH's flow, once >= MIN (3 s at
+    # most: OVS credits flows from its datapath in the background, Switchyard at once)
+    local n=0
+    for _ in $(seq 30); do
+        n=$(flow_packets "$1" "$2")
+        [ "${n:-0}" -ge "$3" ] && break
+        sleep 0.1
+    done
+    echo "${n:-0}"
+}
