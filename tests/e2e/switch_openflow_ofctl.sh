@@ -8,10 +8,14 @@ source "$(dirname "$0")/switch_lib.sh" "$1"
 source "$(dirname "$0")/openflow_lib.sh"
 ovsdb_pid=
 vswitchd_pid=
+obr=syof$id  # OVS's bridge: its netdev datapath makes a tap of that name in the host
 stop_ovs() {
+    [ -n "$vswitchd_pid" ] && ovs-vsctl --db="unix:$work/ovs/db.sock" --timeout=5 del-br "$obr" 2>/dev/null
     for p in $vswitchd_pid $ovsdb_pid; do kill "$p" 2>/dev/null; done
     vswitchd_pid=
     ovsdb_pid=
+    ip link del "$obr" 2>/dev/null  # the tap outlives ovs-vswitchd
+    return 0
 }
 trap 'stop_ovs; cleanup' EXIT
 
@@ -148,7 +152,6 @@ if command -v ovs-vswitchd >/dev/null; then
     ovs-vswitchd "unix:$work/ovs/db.sock" --pidfile="$work/ovs/vswitchd.pid" --no-chdir \
         --log-file="$work/ovs/vswitchd.log" --detach -vconsole:off 2>/dev/null
     vswitchd_pid=$(cat "$work/ovs/vswitchd.pid")
-    obr=syof$id  # its netdev bridge makes a tap of that name in the host: keep it unique
     vsctl add-br "$obr" -- set bridge "$obr" datapath_type=netdev protocols=OpenFlow13
     make_ns c
     make_ns d
