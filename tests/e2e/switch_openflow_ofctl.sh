@@ -14,7 +14,7 @@ stop_ovs() {
     for p in $vswitchd_pid $ovsdb_pid; do kill "$p" 2>/dev/null; done
     vswitchd_pid=
     ovsdb_pid=
-    ip link del "$obr" 2>/dev/null  # the tap outlives ovs-vswitchd
+    ip link del "$obr" 2>/dev/null || true  # the tap may outlive ovs-vswitchd
     return 0
 }
 trap 'stop_ovs; cleanup' EXIT
