@@ -24,7 +24,9 @@ namespace sy::datapath {
 
 class Pipeline {
   public:
-    Pipeline(PortRegistry& registry, FastPathSync& fast, PacketInQueue& packet_ins)
+    // `packet_ins`: where CONTROLLER ops hand packets to the OpenFlow agent (none: they are
+    // dropped as controller_none).
+    Pipeline(PortRegistry& registry, FastPathSync& fast, PacketInQueue* packet_ins = nullptr)
         : registry_(registry), normal_(registry, fast), packet_ins_(packet_ins) {}
 
     // Runs a batch received on `in` through every stage. The batch is empty afterwards:
@@ -46,7 +48,7 @@ class Pipeline {
                  Verdicts& v);
     PortRegistry& registry_;
     NormalAction normal_;
-    PacketInQueue& packet_ins_;
+    PacketInQueue* packet_ins_;
 };
 
 }  // namespace sy::datapath

@@ -91,11 +91,11 @@ static std::optional<DropReason> flood_all(Worker& w, SwitchPort& in, Packet* p)
 }
 
 std::optional<DropReason> Pipeline::to_controller(SwitchPort& in, Packet* p, const Op& op) {
-    if (!in.bridge->packet_in) return DropReason::controller_none;
+    if (!packet_ins_ || !in.bridge->packet_in) return DropReason::controller_none;
     // The controller sees a whole packet: a partial checksum is finished first (it may send
     // the bytes back in a packet-out, which carries no offload metadata).
     if (p->offload.is_partial()) (void)offload::complete_partial(*p, ensure_parsed(*p));
-    const bool queued = packet_ins_.push([&](PacketInRecord& r) {
+    const bool queued = packet_ins_->push([&](PacketInRecord& r) {
         r.bridge_id = in.bridge->id;
         r.in_port = in.ofport;
         r.reason = static_cast<std::uint8_t>(op.reason);

@@ -70,7 +70,7 @@ SwitchCore::SwitchCore(SwitchOptions options)
     : options_(std::move(options)),
       registry_(options_.mac_table_capacity),
       fast_(registry_, options_.kernel_fastpath, fast_path_refusal(options_), options_.log),
-      pipeline_(registry_, fast_, packet_ins_),
+      pipeline_(registry_, fast_, &packet_ins_),
       worker_(0, options_.pool_packets) {
     if (!options_.clock) options_.clock = monotonic_ns;
     if (options_.start_poll_thread) {

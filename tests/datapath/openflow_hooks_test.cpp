@@ -42,7 +42,7 @@ class OpenFlowHooks : public SwitchTest {
             g.total_len = r.total_len;
             g.length = r.length;
             std::memcpy(g.data, r.data, r.length);
-        }, 100);
+        }, 1000);
         return got;
     }
 };
