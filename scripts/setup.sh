@@ -17,6 +17,8 @@ packages=(
   openvswitch-switch
   # DPDK peers: dpdk-testpmd (dpdk-dev) for the DPDK/vhost-user tests, OVS-DPDK for bench/dpdk
   dpdk dpdk-dev openvswitch-switch-dpdk
+  # OpenFlow peers for the OpenFlow tests: OVS's learning-switch controller and os-ken
+  openvswitch-testcontroller python3-os-ken
   # container engines and metrics (the Docker driver, the CNI plugin, Prometheus metrics),
   # tested against the real daemons; images are built from busybox-static (no registry)
   docker.io podman containernetworking-plugins busybox-static prometheus prometheus-cpp-dev
@@ -55,6 +57,7 @@ for p in "${missing[@]}"; do
   case $p in
     docker.io) services+=(docker.socket docker.service containerd.service) ;;
     prometheus) services+=(prometheus.service) ;;
+    openvswitch-testcontroller) services+=(openvswitch-testcontroller.service) ;;
     podman) services+=(podman.socket podman.service podman-restart.service
                        podman-auto-update.timer podman-auto-update.service) ;;
   esac

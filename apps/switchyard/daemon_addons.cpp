@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include "control/log.hpp"
+#include "control/paths.hpp"
+#include "ofagent/agent.hpp"
 #include "engines/docker/docker_plugin.hpp"
 #include "metrics/metrics_exporter.hpp"
 #include "metrics/switch_flow_stats.hpp"
@@ -23,6 +25,14 @@ void add_daemon_addon_options(CLI::App& daemon, DaemonAddonArgs& args) {
 }
 
 bool make_daemon_addons(const DaemonAddonArgs& args, control::DaemonOptions& options) {
+    // Every bridge speaks OpenFlow on RUN_DIR/BR.mgmt (docs/openflow.md).
+    options.addons.push_back([run_dir = control::control_paths(options.dir).run_dir](
+                                 datapath::Switch& sw, control::SwitchService& service)
+                                 -> Result<std::unique_ptr<control::DaemonAddon>> {
+        auto agent = ofagent::Agent::start(sw, service, run_dir);
+        if (!agent) return agent.status();
+        return control::hold_as_addon(std::move(*agent));
+    });
     if (!args.metrics.empty()) {
         auto address = metrics::parse_listen_address(args.metrics);
         if (!address) {

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     sy::app::add_container_verbs(app);
     sy::app::add_forensics_verbs(app);
     sy::app::add_flow_verbs(app);
+    sy::app::add_openflow_verbs(app);
 
     try {
         app.parse(argc, argv);

@@ -54,6 +54,7 @@ void add_daemon_verb(CLI::App& app) {
     auto dpdk = std::make_shared<DpdkArgs>();
     add_dpdk_options(*cmd, *dpdk);
     cmd->callback([options, settings, rx, addons, dpdk] {
+        options->dir = context().dir;  // before the addons, which place sockets there
         if (!make_daemon_addons(*addons, *options)) {
             exit_code() = 2;
             return;

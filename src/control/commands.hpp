@@ -13,6 +13,7 @@ void register_container_commands(CommandRegistry& registry, SwitchService& servi
 void register_status_commands(CommandRegistry& registry, SwitchService& service);
 void register_capture_commands(CommandRegistry& registry, SwitchService& service);
 void register_flow_commands(CommandRegistry& registry, SwitchService& service);
+void register_openflow_commands(CommandRegistry& registry, SwitchService& service);
 
 // All of the above.
 void register_all_commands(CommandRegistry& registry, SwitchService& service);

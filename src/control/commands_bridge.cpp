@@ -30,6 +30,7 @@ void register_all_commands(CommandRegistry& registry, SwitchService& service) {
     register_status_commands(registry, service);
     register_capture_commands(registry, service);
     register_flow_commands(registry, service);
+    register_openflow_commands(registry, service);
 }
 
 }  // namespace sy::control

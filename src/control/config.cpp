@@ -293,6 +293,8 @@ json to_json(const Config& config) {
         }
         json b{{"name", bridge.name}, {"ports", std::move(ports)}};
         if (bridge.flows) b["flows"] = *bridge.flows;
+        if (!bridge.controllers.empty()) b["controllers"] = bridge.controllers;
+        if (bridge.fail_mode != "standalone") b["fail_mode"] = bridge.fail_mode;
         bridges.push_back(std::move(b));
     }
     json doc{{"version", kConfigVersion}, {"bridges", std::move(bridges)}};
@@ -335,6 +337,23 @@ Result<Config> config_from_json(const json& doc) {
                     break;
                 }
                 bridge.flows->push_back((*flows)[k].get<std::string>());
+            }
+        }
+        if (const json* ctl = r.field((*bridges)[i], where, "controllers", false)) {
+            if (!ctl->is_array()) r.fail(where + ".controllers", "expected a list of targets");
+            for (std::size_t k = 0; r.ok() && ctl->is_array() && k < ctl->size(); ++k) {
+                if (!(*ctl)[k].is_string()) {
+                    r.fail(fmt::format("{}.controllers[{}]", where, k), "expected a target (a string)");
+                    break;
+                }
+                bridge.controllers.push_back((*ctl)[k].get<std::string>());
+            }
+        }
+        if (const json* mode = r.field((*bridges)[i], where, "fail_mode", false)) {
+            if (!mode->is_string() || (*mode != "standalone" && *mode != "secure")) {
+                r.fail(where + ".fail_mode", "expected \"standalone\" or \"secure\"");
+            } else {
+                bridge.fail_mode = mode->get<std::string>();
             }
         }
         config.bridges.push_back(std::move(bridge));

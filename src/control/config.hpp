@@ -52,6 +52,10 @@ struct BridgeRecord {
     // the default flow: nullopt means "priority=0,actions=NORMAL" only; an empty list means
     // no flows at all (every packet dropped, as after `del-flows BR`).
     std::optional<std::vector<std::string>> flows;
+    // OpenFlow controller targets (set-controller: tcp:IP[:PORT], ptcp:PORT[:IP], unix:PATH,
+    // punix:PATH) and the fail mode ("standalone", the default, or "secure"); docs/openflow.md.
+    std::vector<std::string> controllers = {};
+    std::string fail_mode = "standalone";
 };
 
 struct Config {

@@ -2,6 +2,12 @@
 
 namespace sy::control {
 
+std::string mgmt_socket_path(const std::string& control_socket, const std::string& bridge) {
+    const auto slash = control_socket.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : control_socket.substr(0, slash);
+    return dir + "/" + bridge + ".mgmt";
+}
+
 ControlPaths control_paths(const std::string& dir) {
     ControlPaths p;
     p.run_dir = dir.empty() ? kDefaultRunDir : dir;

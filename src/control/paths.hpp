@@ -19,5 +19,7 @@ inline constexpr const char* kDefaultRunDir = "/run/switchyard";
 inline constexpr const char* kDefaultStateDir = "/var/lib/switchyard";
 
 ControlPaths control_paths(const std::string& dir);
+// A bridge's OpenFlow management socket (ovs-ofctl unix:PATH), next to the control socket.
+std::string mgmt_socket_path(const std::string& control_socket, const std::string& bridge);
 
 }  // namespace sy::control

@@ -45,6 +45,14 @@ std::string render_show(const json& show) {
                        : fmt::format("    flows: {} (dump-flows {})\n",
                                      bridge["flows"].get<std::uint64_t>(), str(bridge, "name"));
         }
+        if (bridge.contains("fail_mode")) {
+            std::string ctl;
+            for (const auto& t : bridge.value("controllers", json::array()))
+                ctl += (ctl.empty() ? "" : " ") + t.get<std::string>();
+            out += fmt::format("    openflow: controllers {}, fail mode {}{}\n",
+                               ctl.empty() ? "none" : ctl, str(bridge, "fail_mode"),
+                               bridge.contains("mgmt") ? ", mgmt " + str(bridge, "mgmt") : "");
+        }
         const auto& ports = bridge.value("ports", json::array());
         if (ports.empty()) out += "    (no ports)\n";
         for (const auto& port : ports) {

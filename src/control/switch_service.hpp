@@ -93,6 +93,11 @@ class SwitchService {
                                       bool strict, bool show_stats);
     Result<nlohmann::json> trace(const std::string& bridge, const TraceParams& params);
 
+    // OpenFlow (docs/openflow.md): controller targets, checked and persisted (the agent
+    // follows the configuration); an empty list is del-controller.
+    Status set_controllers(const std::string& bridge, const std::vector<std::string>& targets);
+    Status set_fail_mode(const std::string& bridge, const std::string& mode);
+
     nlohmann::json show();
     nlohmann::json stats();
     Result<nlohmann::json> fdb(const std::string& bridge);

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "control/paths.hpp"
 #include "control/port_types.hpp"
 #include "control/switch_service.hpp"
 #include "control/tunnel_json.hpp"
@@ -120,6 +121,9 @@ json SwitchService::show() {
             b["flows"] = flows->size();
             b["default_flows"] = !bridge.flows.has_value();
         }
+        b["controllers"] = bridge.controllers;
+        b["fail_mode"] = bridge.fail_mode;
+        if (!socket_path_.empty()) b["mgmt"] = mgmt_socket_path(socket_path_, bridge.name);
         bridges.push_back(std::move(b));
     }
     return json{{"socket", socket_path_},

@@ -31,6 +31,12 @@ struct Bridge {
     // kernel fast path may run.
     bool flows_default = true;
     const flow::FlowRule* default_rule = nullptr;  // that flow, while flows_default
+    // OpenFlow agent's switches (changed under the round lock): CONTROLLER ops hand the
+    // packet to the agent's queue (else they count controller_none), and fail-open makes the
+    // bridge the plain learning bridge whatever its flows (standalone fail mode while no
+    // controller is connected).
+    bool packet_in = false;
+    bool fail_open = false;
     std::vector<SwitchPort*> ports;
     std::vector<SwitchPort*> by_ofport;  // index = OpenFlow number; null where none
 

@@ -39,7 +39,7 @@ void Pipeline::process(Worker& w, SwitchPort& in, PacketBatch& batch) {
 void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
                         const flow::Program** programs) {
     Bridge& br = *in.bridge;
-    flow::FlowCache* cache = br.flows_default ? nullptr : w.cache(br.id);
+    flow::FlowCache* cache = br.flows_default || br.fail_open ? nullptr : w.cache(br.id);
     if (!cache) {
         // Only the default flow: plain NORMAL for all, no key, no lookup; its counters and
         // table 0's are credited once for the batch.
@@ -48,7 +48,7 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
             programs[i] = &plain_normal();
             bytes += batch.packets[i]->length;
         }
-        if (br.default_rule) {
+        if (br.default_rule && !br.fail_open) {
             const int slot = static_cast<int>(w.credit_slot());
             br.default_rule->counters.credit(slot, batch.count, bytes, w.now_ns);
             br.flows->counters(0).credit(slot, batch.count, true);

@@ -14,6 +14,7 @@
 
 #include "datapath/fast_path_sync.hpp"
 #include "datapath/normal_action.hpp"
+#include "datapath/packet_in_queue.hpp"
 #include "datapath/port_registry.hpp"
 #include "datapath/verdicts.hpp"
 #include "datapath/worker.hpp"
@@ -23,8 +24,10 @@ namespace sy::datapath {
 
 class Pipeline {
   public:
-    Pipeline(PortRegistry& registry, FastPathSync& fast)
-        : registry_(registry), normal_(registry, fast) {}
+    // `packet_ins`: where CONTROLLER ops hand packets to the OpenFlow agent (none: they are
+    // dropped as controller_none).
+    Pipeline(PortRegistry& registry, FastPathSync& fast, PacketInQueue* packet_ins = nullptr)
+        : registry_(registry), normal_(registry, fast), packet_ins_(packet_ins) {}
 
     // Runs a batch received on `in` through every stage. The batch is empty afterwards:
     // every packet was queued for a port or dropped and counted.
@@ -37,12 +40,15 @@ class Pipeline {
                                           const flow::Program& prog, NormalBurstCache& cache);
 
   private:
+    // A CONTROLLER op: the packet (consumed) copied into the agent's queue.
+    std::optional<DropReason> to_controller(SwitchPort& in, Packet* p, const flow::Op& op);
     void ingress(Worker& w, SwitchPort& in, PacketBatch& batch, Verdicts& v);
     void classify(Worker& w, SwitchPort& in, PacketBatch& batch, const flow::Program** programs);
     void execute(Worker& w, SwitchPort& in, PacketBatch& batch, const flow::Program** programs,
                  Verdicts& v);
     PortRegistry& registry_;
     NormalAction normal_;
+    PacketInQueue* packet_ins_;
 };
 
 }  // namespace sy::datapath

@@ -69,6 +69,7 @@ std::vector<BridgeInfo> SwitchCore::bridges() const {
     for (const auto& [name, br] : registry_.all_bridges()) {
         BridgeInfo bi;
         bi.name = name;
+        bi.id = br->id;
         for (SwitchPort* sp : br->ports) bi.ports.push_back(info(*sp));
         out.push_back(std::move(bi));
     }

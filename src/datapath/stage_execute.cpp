@@ -2,7 +2,11 @@
 #include "datapath/egress.hpp"
 #include "datapath/pipeline.hpp"
 #include "datapath/set_field.hpp"
+#include "offload/csum_complete.hpp"
 #include "offload/rewrite.hpp"
+
+#include <algorithm>
+#include <cstring>
 #include "port/vlan_tag.hpp"
 
 namespace sy::datapath {
@@ -86,6 +90,28 @@ static std::optional<DropReason> flood_all(Worker& w, SwitchPort& in, Packet* p)
     return std::nullopt;
 }
 
+std::optional<DropReason> Pipeline::to_controller(SwitchPort& in, Packet* p, const Op& op) {
+    if (!packet_ins_ || !in.bridge->packet_in) return DropReason::controller_none;
+    // The controller sees a whole packet: a partial checksum is finished first (it may send
+    // the bytes back in a packet-out, which carries no offload metadata).
+    if (p->offload.is_partial()) (void)offload::complete_partial(*p, ensure_parsed(*p));
+    const bool queued = packet_ins_->push([&](PacketInRecord& r) {
+        r.bridge_id = in.bridge->id;
+        r.in_port = in.ofport;
+        r.reason = static_cast<std::uint8_t>(op.reason);
+        r.table = op.table;
+        r.cookie = op.cookie;
+        r.total_len = p->length;
+        std::uint32_t n = std::min<std::uint32_t>(p->length, op.arg);
+        n = std::min<std::uint32_t>(n, PacketInRecord::kMaxData);
+        r.length = n;
+        std::memcpy(r.data, p->data(), n);
+    });
+    if (!queued) return DropReason::controller_queue_full;
+    release(p);
+    return std::nullopt;
+}
+
 std::optional<DropReason> Pipeline::run_program(Worker& w, SwitchPort& in, Packet* p,
                                                 const flow::Program& prog,
                                                 NormalBurstCache& cache) {
@@ -132,7 +158,8 @@ std::optional<DropReason> Pipeline::run_program(Worker& w, SwitchPort& in, Packe
                 r = flood_all(w, in, out);
                 break;
             case OpType::controller:
-                r = DropReason::controller_none;
+                r = to_controller(in, out, op);
+                if (!r) continue;
                 break;
             default:
                 break;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/status.hpp"
+#include "datapath/packet_in_queue.hpp"
 #include "flow/flow_tables.hpp"
 #include "packet/offload_info.hpp"
 #include "port/af_packet/rx_mode.hpp"
@@ -114,6 +115,7 @@ struct PortInfo {
 
 struct BridgeInfo {
     std::string name;
+    std::uint32_t id = 0;  // unique for the switch's lifetime (PacketInRecord::bridge_id)
     std::vector<PortInfo> ports;
 };
 
@@ -218,6 +220,33 @@ class Switch {
     virtual Result<std::vector<flow::TableStats>> table_stats(const std::string& bridge) const = 0;
     // What the bridge would do with this frame, without sending it or learning from it.
     virtual Result<TraceReport> trace(const std::string& bridge, const TraceRequest& request) = 0;
+
+    // The OpenFlow agent's hooks (docs/openflow.md). A switch without them says so.
+    // packet_in: CONTROLLER ops queue packet-ins (else they are dropped as controller_none);
+    // fail_open: the bridge forwards as the plain learning bridge, ignoring its flows.
+    virtual Status set_openflow_state(const std::string& bridge, bool packet_in, bool fail_open) {
+        (void)bridge, (void)packet_in, (void)fail_open;
+        return Status(Errc::unsupported, "this switch has no OpenFlow hooks");
+    }
+    // Hands at most `max` queued packet-ins to `use` (oldest first); returns how many.
+    virtual std::size_t take_packet_ins(const std::function<void(const PacketInRecord&)>& use,
+                                        std::size_t max) {
+        (void)use, (void)max;
+        return 0;
+    }
+    // Sends `frame` as if it arrived on `in_port` (a port number, or CONTROLLER / LOCAL /
+    // ANY: from nowhere) through `actions` (output:TABLE alone runs the flow tables).
+    virtual Status packet_out(const std::string& bridge, std::uint32_t in_port,
+                              const flow::ActionList& actions,
+                              std::span<const std::uint8_t> frame) {
+        (void)bridge, (void)in_port, (void)actions, (void)frame;
+        return Status(Errc::unsupported, "this switch has no OpenFlow hooks");
+    }
+    // Flows removed by their timeouts since the last call that asked for FLOW_REMOVED
+    // (flow flag send_flow_rem), with their bridge's id.
+    virtual std::vector<std::pair<std::uint32_t, flow::RemovedFlow>> take_expired_flows() {
+        return {};
+    }
 };
 
 }  // namespace sy::datapath

@@ -79,7 +79,7 @@ SwitchCore::SwitchCore(SwitchOptions options)
     : options_(std::move(options)),
       registry_(options_.mac_table_capacity),
       fast_(registry_, options_.kernel_fastpath, fast_path_refusal(options_), options_.log),
-      pipeline_(registry_, fast_),
+      pipeline_(registry_, fast_, &packet_ins_),
       worker_(0, options_.pool_packets) {
     if (!options_.clock) options_.clock = monotonic_ns;
     if (options_.start_poll_thread) {
@@ -137,6 +137,15 @@ std::uint32_t SwitchCore::poll_round() {
             if (n < PacketBatch::kCapacity || in->io->gone()) break;
         }
     }
+    vanished |= flush_dirty();
+    if (fast_.has_changes()) fast_.publish_changes(worker_.now_ns);
+    if (vanished) reap_vanished_ports();
+    if (worker_.now_ns - last_expire_ns_ > 1'000'000'000ull) housekeeping();
+    return received;
+}
+
+bool SwitchCore::flush_dirty() {
+    bool vanished = false;
     for (PortId id : worker_.dirty()) {
         PortLane* lane = worker_.lane(id);
         SwitchPort* out = registry_.port(id);
@@ -146,10 +155,7 @@ std::uint32_t SwitchCore::poll_round() {
         vanished |= out->io && out->io->gone();
     }
     worker_.dirty().clear();
-    if (fast_.has_changes()) fast_.publish_changes(worker_.now_ns);
-    if (vanished) reap_vanished_ports();
-    if (worker_.now_ns - last_expire_ns_ > 1'000'000'000ull) housekeeping();
-    return received;
+    return vanished;
 }
 
 // Once a second, from the poll thread: MAC aging (with what the kernel fast path saw) and
@@ -162,7 +168,14 @@ void SwitchCore::housekeeping() {
     fast_.refresh_from_kernel(now);  // MACs only the kernel saw lately stay alive
     for (const auto& [name, br] : registry_.all_bridges()) {
         br->fdb.expire(now);
-        if (!br->flows->expire(now).empty()) flows_changed(*br);  // idle and hard timeouts
+        std::vector<flow::RemovedFlow> removed = br->flows->expire(now);  // idle, hard timeouts
+        if (removed.empty()) continue;
+        flows_changed(*br);
+        std::lock_guard lk(expired_mutex_);
+        for (flow::RemovedFlow& r : removed) {
+            if ((r.stats.flags & flow::kSendFlowRem) && expired_.size() < 65536)
+                expired_.emplace_back(br->id, std::move(r));
+        }
     }
     fast_.reconcile(now);
 }

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 
 #include "datapath/fast_path_sync.hpp"
 #include "datapath/pipeline.hpp"
@@ -75,6 +76,13 @@ class SwitchCore final : public Switch {
                                                  const flow::FlowFilter& filter) const override;
     Result<std::vector<flow::TableStats>> table_stats(const std::string& bridge) const override;
     Result<TraceReport> trace(const std::string& bridge, const TraceRequest& request) override;
+    Status set_openflow_state(const std::string& bridge, bool packet_in, bool fail_open) override;
+    std::size_t take_packet_ins(const std::function<void(const PacketInRecord&)>& use,
+                                std::size_t max) override;
+    Status packet_out(const std::string& bridge, std::uint32_t in_port,
+                      const flow::ActionList& actions,
+                      std::span<const std::uint8_t> frame) override;
+    std::vector<std::pair<std::uint32_t, flow::RemovedFlow>> take_expired_flows() override;
 
     // Add a port whose I/O the caller built (in-memory ports in tests and benchmarks).
     // `config.kind` is informational here.
@@ -98,11 +106,17 @@ class SwitchCore final : public Switch {
     // After a change of br.flows: the default-flow shortcut, the worker's cache, the fast path.
     void flows_changed(Bridge& br);
     void wake();
+    // Sends what this round (or a packet-out) queued; true if a port vanished meanwhile.
+    bool flush_dirty();
+    // The program a packet-out's actions make for `key` (flows: output:TABLE alone).
+    flow::Program packet_out_program(Bridge& br, const flow::ActionList& actions,
+                                     const flow::FlowKey& key);
 
     SwitchOptions options_;
     RoundLock lock_;
     PortRegistry registry_;
     FastPathSync fast_;
+    PacketInQueue packet_ins_;  // before pipeline_, which pushes into it
     Pipeline pipeline_;
     Worker worker_;
     PortReadiness ready_;
@@ -112,6 +126,11 @@ class SwitchCore final : public Switch {
     std::uint64_t last_expire_ns_ = 0;
     std::uint64_t aging_ns_ = l2::MacTable::kDefaultAgingNs;
     std::uint64_t ports_vanished_ = 0;
+    // Timed-out flows that asked for FLOW_REMOVED, until the agent takes them. Written once
+    // a second by housekeeping (not the per-packet path), hence a plain mutex.
+    std::mutex expired_mutex_;
+    std::vector<std::pair<std::uint32_t, flow::RemovedFlow>> expired_;
+    std::unique_ptr<flow::FlowTables> scratch_tables_;  // packet-out's actions as one flow
 };
 
 }  // namespace sy::datapath

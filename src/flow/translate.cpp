@@ -336,7 +336,11 @@ class Walk {
         Op op;
         op.type = OpType::controller;
         op.table = table_;
-        op.reason = PacketInReason::action;
+        // A table-miss flow (priority 0, matching everything) reports OFPR_NO_MATCH, as
+        // OpenFlow 1.3 says (OF 1.3.5 5.4); any other flow OFPR_ACTION.
+        const bool table_miss = rule_ != nullptr && rule_->priority == 0 &&
+                                rule_->match.mask == FlowMask{};
+        op.reason = table_miss ? PacketInReason::no_match : PacketInReason::action;
         op.arg = max_len;
         op.cookie = rule_ != nullptr ? rule_->cookie : 0;
         emit(op);

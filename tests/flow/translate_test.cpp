@@ -314,6 +314,15 @@ TEST(Translate, ReservedPortsBecomeTheirOps) {
     EXPECT_EQ(c.reason, PacketInReason::action);
 }
 
+TEST(Translate, TableMissFlowReportsNoMatch) {
+    Tables x;
+    x.add(fb::add(0, 0, Match{}, {fb::controller(0xffff)}));
+    x.add(fb::add(0, 5, fb::match({{FieldId::reg0, 1}}), {fb::controller(0xffff)}));
+    const Translation tr = x.run(pkt());
+    ASSERT_EQ(tr.program.count, 1);
+    EXPECT_EQ(tr.program.ops[0].reason, PacketInReason::no_match);  // OF 1.3.5 5.4
+}
+
 TEST(Translate, OutputTableRunsTableZero) {
     Tables x;
     x.add(fb::add(0, 1, fb::match({{FieldId::reg0, 0}}),
