@@ -15,16 +15,18 @@
 namespace sy::port {
 namespace {
 
-constexpr std::uint16_t kPort = 47893;  // unlikely to be used by anything else on loopback
+// ctest runs each test as its own process, several at once: every test has its own UDP port
+// (unlikely to be used by anything else on loopback).
+constexpr std::uint16_t kBasePort = 47890;
 
-TunnelOptions vxlan(const std::string& local, std::vector<std::string> remotes,
-                    std::uint32_t vni = 42) {
+TunnelOptions vxlan(std::uint16_t port, const std::string& local,
+                    std::vector<std::string> remotes, std::uint32_t vni = 42) {
     TunnelOptions o;
     o.type = TunnelType::vxlan;
     o.local = local;
     o.remotes = std::move(remotes);
     o.vni = vni;
-    o.dst_port = kPort;
+    o.dst_port = port;
     return o;
 }
 
@@ -101,15 +103,15 @@ TEST(TunnelHeader, RejectsWhatMustNotBeForwarded) {
 }
 
 TEST(TunnelOptionsCheck, PreciseErrors) {
-    EXPECT_TRUE(check_tunnel_options(vxlan("", {"192.0.2.1"})).is_ok());
-    EXPECT_NE(check_tunnel_options(vxlan("", {})).message().find("--remote"), std::string::npos);
-    EXPECT_NE(check_tunnel_options(vxlan("", {"192.0.2.300"})).message().find("192.0.2.300"),
+    EXPECT_TRUE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.1"})).is_ok());
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {})).message().find("--remote"), std::string::npos);
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.300"})).message().find("192.0.2.300"),
               std::string::npos);
-    EXPECT_NE(check_tunnel_options(vxlan("", {"192.0.2.1", "2001:db8::1"})).message().find("one IP version"),
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.1", "2001:db8::1"})).message().find("one IP version"),
               std::string::npos);
-    EXPECT_NE(check_tunnel_options(vxlan("2001:db8::1", {"192.0.2.1"})).message().find("different IP"),
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "2001:db8::1", {"192.0.2.1"})).message().find("different IP"),
               std::string::npos);
-    EXPECT_NE(check_tunnel_options(vxlan("", {"192.0.2.1"}, 1u << 24)).message().find("24-bit"),
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.1"}, 1u << 24)).message().find("24-bit"),
               std::string::npos);
 }
 
@@ -124,9 +126,9 @@ TEST(RemoteLearningTable, LearnsLooksUpAndAges) {
 
 TEST(TunnelPort, CarriesFramesBetweenTwoEndsWithTunnelMetadata) {
     PacketPool pool(64, kSuperFrameBufferSize);
-    auto a = TunnelPort::open("vxa", vxlan("127.0.0.1", {"127.0.0.2"}));
+    auto a = TunnelPort::open("vxa", vxlan(kBasePort + 1, "127.0.0.1", {"127.0.0.2"}));
     ASSERT_TRUE(a) << a.status().message();
-    auto b = TunnelPort::open("vxb", vxlan("127.0.0.2", {"127.0.0.1"}));
+    auto b = TunnelPort::open("vxb", vxlan(kBasePort + 1, "127.0.0.2", {"127.0.0.1"}));
     ASSERT_TRUE(b) << b.status().message();
     EXPECT_EQ((*a)->mtu(), (*a)->underlay_mtu() - 50) << "inner MTU = underlay - 50 (IPv4)";
     const auto f = frame(9, 1);
@@ -149,9 +151,9 @@ TEST(TunnelPort, CarriesFramesBetweenTwoEndsWithTunnelMetadata) {
 
 TEST(TunnelPort, DropsWrongVniAndUnknownRemotesWithNamedReasons) {
     PacketPool pool(64, kSuperFrameBufferSize);
-    auto a = TunnelPort::open("vxa", vxlan("127.0.0.1", {"127.0.0.2"}, 43));
-    auto b = TunnelPort::open("vxb", vxlan("127.0.0.2", {"127.0.0.1"}, 42));
-    auto c = TunnelPort::open("vxc", vxlan("127.0.0.3", {"127.0.0.2"}, 42));
+    auto a = TunnelPort::open("vxa", vxlan(kBasePort + 2, "127.0.0.1", {"127.0.0.2"}, 43));
+    auto b = TunnelPort::open("vxb", vxlan(kBasePort + 2, "127.0.0.2", {"127.0.0.1"}, 42));
+    auto c = TunnelPort::open("vxc", vxlan(kBasePort + 2, "127.0.0.3", {"127.0.0.2"}, 42));
     ASSERT_TRUE(a && b && c);
     send(**a, pool, frame(9, 1));  // VNI 43 to a port of VNI 42
     send(**c, pool, frame(9, 1));  // from 127.0.0.3: not a remote of b
@@ -163,9 +165,9 @@ TEST(TunnelPort, DropsWrongVniAndUnknownRemotesWithNamedReasons) {
 
 TEST(TunnelPort, FloodsToEveryRemoteUntilTheDestinationIsLearned) {
     PacketPool pool(64, kSuperFrameBufferSize);
-    auto hub = TunnelPort::open("hub", vxlan("127.0.0.1", {"127.0.0.2", "127.0.0.3"}));
-    auto r2 = TunnelPort::open("r2", vxlan("127.0.0.2", {"127.0.0.1"}));
-    auto r3 = TunnelPort::open("r3", vxlan("127.0.0.3", {"127.0.0.1"}));
+    auto hub = TunnelPort::open("hub", vxlan(kBasePort + 3, "127.0.0.1", {"127.0.0.2", "127.0.0.3"}));
+    auto r2 = TunnelPort::open("r2", vxlan(kBasePort + 3, "127.0.0.2", {"127.0.0.1"}));
+    auto r3 = TunnelPort::open("r3", vxlan(kBasePort + 3, "127.0.0.3", {"127.0.0.1"}));
     ASSERT_TRUE(hub && r2 && r3);
     // Unknown unicast: both remotes get it.
     send(**hub, pool, frame(0x33, 1));
@@ -200,9 +202,9 @@ TEST(TunnelPort, FloodsToEveryRemoteUntilTheDestinationIsLearned) {
 }
 
 TEST(TunnelPort, SecondSocketOnTheSameAddressAndPortIsAPreciseError) {
-    auto a = TunnelPort::open("vxa", vxlan("127.0.0.1", {"127.0.0.2"}));
+    auto a = TunnelPort::open("vxa", vxlan(kBasePort + 4, "127.0.0.1", {"127.0.0.2"}));
     ASSERT_TRUE(a);
-    auto b = TunnelPort::open("vxb", vxlan("127.0.0.1", {"127.0.0.5"}));
+    auto b = TunnelPort::open("vxb", vxlan(kBasePort + 4, "127.0.0.1", {"127.0.0.5"}));
     ASSERT_FALSE(b);
     EXPECT_NE(b.status().message().find("already in use"), std::string::npos)
         << b.status().message();
