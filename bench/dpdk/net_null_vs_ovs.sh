@@ -75,7 +75,7 @@ run_ovs() {
     a=$($of dump-ports "$br" 2 | awk '/tx pkts=/{sub(/.*tx pkts=/,""); sub(/,.*/,""); print}')
     sleep "$secs"
     b=$($of dump-ports "$br" 2 | awk '/tx pkts=/{sub(/.*tx pkts=/,""); sub(/,.*/,""); print}')
-    ovs-appctl -t "$d/vswitchd.ctl" exit >/dev/null 2>&1 || kill "$(cat "$d/vswitchd.pid")"
+    ovs-appctl -t "$d/vswitchd.ctl" exit --cleanup >/dev/null 2>&1 || kill "$(cat "$d/vswitchd.pid")"
     ovs-appctl -t "$d/ovsdb.ctl" exit >/dev/null 2>&1 || kill "$(cat "$d/ovsdb.pid")"
     sleep 1
     rm -rf "$d"

@@ -33,7 +33,12 @@ inline rte_mbuf* mbuf_of(Packet* p) { return reinterpret_cast<rte_mbuf*>(p->owne
 // Describes a single-segment mbuf as a packet (in its private area), offload metadata none.
 inline Packet* wrap_mbuf(rte_mbuf* m) {
     auto* p = static_cast<Packet*>(rte_mbuf_to_priv(m));
-    *p = Packet{};
+    // Field by field, like Packet::reset: the parsed-header offsets need no clearing
+    // (meta.parsed says they are stale), and this runs for every received packet.
+    p->offload = {};
+    p->in_port = kNoPort;
+    p->meta.parsed = false;
+    p->tunnel = {};
     p->buffer = static_cast<std::uint8_t*>(m->buf_addr);
     p->buffer_size = m->buf_len;
     p->offset = m->data_off;
