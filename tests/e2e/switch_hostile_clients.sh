@@ -7,7 +7,8 @@
 SY_NS_TAG=hd
 source "$(dirname "$0")/switch_lib.sh" "$1"
 hogs=()
-trap 'for p in "${hogs[@]}"; do kill "$p" 2>/dev/null; done; cleanup' EXIT
+stop_hogs() { for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done; hogs=(); }
+trap 'stop_hogs; cleanup' EXIT
 
 start_daemon
 sy add-br br0 >/dev/null || fail "add-br"
@@ -22,7 +23,7 @@ hogs+=("$capture_pid")
 sleep 0.5
 
 hog() {  # hog N MODE: N connections, idle or sending a byte a second, for 60 s
-    /usr/bin/python3 - "$work/switchyard.sock" "$1" "$2" <<'PY' &
+    /usr/bin/python3 - "$work/switchyard.sock" "$1" "$2" >/dev/null 2>&1 <<'PY' &
 import socket, sys, time
 path, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 socks = []
@@ -67,4 +68,5 @@ iface_pid=$!
 sleep 0.5; in_ns a ping -c 2 -W 1 10.234.0.2 >/dev/null
 wait "$iface_pid" || fail "capture --iface"
 [ "$(stat -c %a "$work/iface.pcapng")" = 600 ] || fail "capture --iface file mode"
+stop_hogs
 echo "PASS"
