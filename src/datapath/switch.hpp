@@ -115,8 +115,8 @@ struct PortInfo {
 
 struct BridgeInfo {
     std::string name;
-    std::uint32_t id = 0;  // unique for the switch's lifetime (PacketInRecord::bridge_id)
     std::vector<PortInfo> ports;
+    std::uint32_t id = 0;  // unique for the switch's lifetime (PacketInRecord::bridge_id)
 };
 
 struct FdbEntry {
