@@ -6,7 +6,9 @@
 
 #include <fmt/core.h>
 
+#include <filesystem>
 #include <sstream>
+#include <system_error>
 
 namespace sy::dpdk {
 
@@ -57,8 +59,14 @@ bool eal_running() { return g_state == EalState::running; }
 
 void cleanup_eal() {
     if (g_state != EalState::running) return;
+    // The EAL leaves its runtime directory (/var/run/dpdk/PREFIX: config, sockets) behind
+    // even after cleanup; it is this process's alone (a private --file-prefix), so remove it.
+    const std::string runtime_dir = ::rte_eal_get_runtime_dir();
     ::rte_eal_cleanup();
     g_state = EalState::cleaned;
+    std::error_code ignored;
+    if (runtime_dir.find("/dpdk/") != std::string::npos)
+        std::filesystem::remove_all(runtime_dir, ignored);
 }
 
 }  // namespace sy::dpdk

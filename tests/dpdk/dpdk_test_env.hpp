@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "dpdk/eal.hpp"
@@ -17,6 +18,7 @@ inline void ensure_eal() {
                                   "--file-prefix=sy-dpdk-test-" + std::to_string(::getpid())};
     Status s = init_eal(args);
     ASSERT_TRUE(s) << s.message();
+    std::atexit([] { cleanup_eal(); });  // and its /var/run/dpdk directory with it
 }
 
 }  // namespace sy::dpdk::testenv

@@ -11,6 +11,8 @@ source "$here/switch_lib.sh" "$1"
 ns_name() { echo "sy-dp-$id$1"; }
 ta=sydpa$((id % 100000))
 tb=sydpb$((id % 100000))
+# The EAL's runtime directory of this test's daemons (a private --file-prefix) goes too.
+trap 'cleanup; rm -rf "/var/run/dpdk/sy-dp-$id"' EXIT
 
 # 1. no --dpdk
 start_daemon

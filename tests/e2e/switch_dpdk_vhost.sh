@@ -18,7 +18,7 @@ stop_testpmds() {
     done
     tp_pids=()
 }
-trap 'stop_testpmds; cleanup' EXIT
+trap 'stop_testpmds; cleanup; rm -rf /var/run/dpdk/sy-dp-$id /var/run/dpdk/sy-dp-$id-tp' EXIT
 
 start_daemon --dpdk --dpdk-args "--no-huge -m 256 --no-pci -l 0 --file-prefix=sy-dp-$id --no-telemetry"
 sy add-br br0 >/dev/null
