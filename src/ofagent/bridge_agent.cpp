@@ -372,19 +372,18 @@ void BridgeAgent::send_flow_removed(const flow::RemovedFlow& r) {
 }
 
 std::vector<PortDesc> BridgeAgent::port_descs() const {
+    // Always the switch's ports now, not the last PORT_STATUS snapshot: a port added a moment
+    // ago is in FEATURES/PORT_DESC replies before the agent's next look for changes.
     std::vector<PortDesc> out;
-    for (const auto& [n, seen] : ports_) out.push_back(seen.desc);
-    if (!ports_known_) {
-        for (const auto& b : sw_.bridges()) {
-            if (b.name != name_) continue;
-            for (const auto& p : b.ports) {
-                PortDesc d;
-                d.port_no = p.config.ofport;
-                d.name = p.config.name;
-                d.link_down = !p.up;
-                interface_mac(p.config.name, d.hw_addr);
-                out.push_back(d);
-            }
+    for (const auto& b : sw_.bridges()) {
+        if (b.name != name_) continue;
+        for (const auto& p : b.ports) {
+            PortDesc d;
+            d.port_no = p.config.ofport;
+            d.name = p.config.name;
+            d.link_down = !p.up;
+            interface_mac(p.config.name, d.hw_addr);
+            out.push_back(d);
         }
     }
     return out;

@@ -28,7 +28,7 @@ ofctl_suite() {  # ofctl_suite WHO SOCK PORT1_NAME NA MAC_A IP_A NB MAC_B IP_B
     of show "$m" >"$work/show" || fail "$who: ovs-ofctl show: $(cat "$work/show")"
     grep -q "OFPT_FEATURES_REPLY" "$work/show" || fail "$who: show: no features reply"
     grep -q " 1($port_a): addr:" "$work/show" || fail "$who: show lacks port 1 ($port_a): $(cat "$work/show")"
-    grep -q " 2(" "$work/show" || fail "$who: show lacks port 2"
+    grep -q " 2(" "$work/show" || fail "$who: show lacks port 2: $(cat "$work/show")"
     of dump-ports-desc "$m" | grep -q " 2(" || fail "$who: dump-ports-desc lacks port 2"
     echo "$who: show ok"
 
