@@ -4,10 +4,10 @@
 
 #include "control/log.hpp"
 #include "control/paths.hpp"
-#include "ofagent/agent.hpp"
 #include "engines/docker/docker_plugin.hpp"
 #include "metrics/metrics_exporter.hpp"
 #include "metrics/switch_flow_stats.hpp"
+#include "ofagent/agent.hpp"
 #include "verbs.hpp"
 
 namespace sy::app {
@@ -26,13 +26,14 @@ void add_daemon_addon_options(CLI::App& daemon, DaemonAddonArgs& args) {
 
 bool make_daemon_addons(const DaemonAddonArgs& args, control::DaemonOptions& options) {
     // Every bridge speaks OpenFlow on RUN_DIR/BR.mgmt (docs/openflow.md).
-    options.addons.push_back([run_dir = control::control_paths(options.dir).run_dir](
-                                 datapath::Switch& sw, control::SwitchService& service)
-                                 -> Result<std::unique_ptr<control::DaemonAddon>> {
-        auto agent = ofagent::Agent::start(sw, service, run_dir);
-        if (!agent) return agent.status();
-        return control::hold_as_addon(std::move(*agent));
-    });
+    options.addons.push_back(
+        [run_dir = control::control_paths(options.dir).run_dir](
+            datapath::Switch& sw,
+            control::SwitchService& service) -> Result<std::unique_ptr<control::DaemonAddon>> {
+            auto agent = ofagent::Agent::start(sw, service, run_dir);
+            if (!agent) return agent.status();
+            return control::hold_as_addon(std::move(*agent));
+        });
     if (!args.metrics.empty()) {
         auto address = metrics::parse_listen_address(args.metrics);
         if (!address) {
@@ -41,9 +42,8 @@ bool make_daemon_addons(const DaemonAddonArgs& args, control::DaemonOptions& opt
         }
         options.addons.push_back([address = *address](datapath::Switch& sw, control::SwitchService&)
                                      -> Result<std::unique_ptr<control::DaemonAddon>> {
-            auto collector =
-                std::make_shared<metrics::SwitchCollector>(sw, metrics::this_build(kVersion),
-                                                           metrics::flow_stats_of(sw));
+            auto collector = std::make_shared<metrics::SwitchCollector>(
+                sw, metrics::this_build(kVersion), metrics::flow_stats_of(sw));
             auto exporter = metrics::MetricsExporter::start(address, collector);
             if (!exporter) return exporter.status();
             control::log_info("metrics on http://{}/metrics", (*exporter)->address().to_string());

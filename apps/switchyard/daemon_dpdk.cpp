@@ -23,8 +23,8 @@ void add_dpdk_options(CLI::App& daemon, DpdkArgs& args) {
 
 bool start_dpdk(const DpdkArgs& args, datapath::SwitchSettings& settings) {
     if (!args.enabled && args.eal_args.empty()) return true;
-    const auto eal = args.eal_args.empty() ? dpdk::default_eal_args()
-                                           : dpdk::split_eal_args(args.eal_args);
+    const auto eal =
+        args.eal_args.empty() ? dpdk::default_eal_args() : dpdk::split_eal_args(args.eal_args);
     // The EAL starts threads of its own (interrupts, multi-process). They must inherit the
     // blocked SIGTERM/SIGINT the daemon takes through its signalfd (control/daemon.cpp), or a
     // stop signal lands on one of them and kills the process before a clean shutdown.
@@ -47,9 +47,9 @@ bool start_dpdk(const DpdkArgs& args, datapath::SwitchSettings& settings) {
         o.tx_queues = c.tx_queues;
         if (c.kind == datapath::PortKind::dpdk_vhost_user) {
             if (c.vhost_socket.empty() || c.vhost_socket.front() != '/')
-                return Status(Errc::invalid_argument,
-                              fmt::format("vhost-user socket '{}' must be an absolute path",
-                                          c.vhost_socket));
+                return Status(
+                    Errc::invalid_argument,
+                    fmt::format("vhost-user socket '{}' must be an absolute path", c.vhost_socket));
             o.devargs =
                 dpdk::vhost_user_devargs(c.name, c.vhost_socket, c.vhost_client, c.rx_queues);
         } else {
@@ -68,8 +68,9 @@ void stop_dpdk(const DpdkArgs& args) {
 
 bool start_dpdk(const DpdkArgs& args, datapath::SwitchSettings&) {
     if (!args.enabled && args.eal_args.empty()) return true;
-    fmt::print(stderr, "switchyard: this build has no DPDK (libdpdk-dev was missing when it was "
-                       "built)\n");
+    fmt::print(stderr,
+               "switchyard: this build has no DPDK (libdpdk-dev was missing when it was "
+               "built)\n");
     return false;
 }
 

@@ -26,8 +26,10 @@ void add_forensics_verbs(CLI::App& app);  // verbs_forensics.cpp: csum-trace
 void add_switch_verbs(
     CLI::App& app);  // verbs_switch.cpp: daemon add-br del-br add-port del-port show stats fdb
 void add_container_verbs(CLI::App& app);  // verbs_container.cpp: attach detach
-void add_openflow_verbs(CLI::App& app);  // verbs_openflow.cpp: set-controller del-controller set-fail-mode
-void add_flow_verbs(CLI::App& app);  // verbs_flows.cpp: add-flow(s) mod/del/dump/replace-flows trace
+void add_openflow_verbs(
+    CLI::App& app);  // verbs_openflow.cpp: set-controller del-controller set-fail-mode
+void add_flow_verbs(
+    CLI::App& app);  // verbs_flows.cpp: add-flow(s) mod/del/dump/replace-flows trace
 // Switch port capture through the daemon, for `capture BRIDGE PORT -w FILE` (TODO control:
 // define it; until then a weak default in verbs_capture.cpp says the daemon is missing, exit 2).
 int capture_switch_port(const std::string& bridge, const std::string& port,

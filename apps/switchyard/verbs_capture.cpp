@@ -56,7 +56,9 @@ int run_capture(const CaptureArgs& a) {
         return capture_switch_port(a.bridge, a.port, a.direction, a.output, a.duration);
     }
     if (!a.bridge.empty()) {
-        fmt::print(stderr, "switchyard: capture: --iface and BRIDGE PORT are two different forms; give one\n");
+        fmt::print(
+            stderr,
+            "switchyard: capture: --iface and BRIDGE PORT are two different forms; give one\n");
         return 2;
     }
     // Stop cleanly (flushing the file) on SIGINT/SIGTERM: no SA_RESTART, so poll() wakes up.

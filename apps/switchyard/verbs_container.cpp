@@ -69,8 +69,8 @@ void add_container_verbs(CLI::App& app) {
             if (a->json)
                 fmt::print("{}\n", r->dump(2));
             else
-                fmt::print("attached {} to {}: port {} <-> {} {} mac {}\n", a->container,
-                           a->bridge, r->value("port", std::string()), a->ifname, a->ip,
+                fmt::print("attached {} to {}: port {} <-> {} {} mac {}\n", a->container, a->bridge,
+                           r->value("port", std::string()), a->ifname, a->ip,
                            r->value("mac", std::string("?")));
         }
     });

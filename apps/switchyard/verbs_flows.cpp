@@ -83,19 +83,21 @@ void add_flow_verbs(CLI::App& app) {
             print_change(*r);
     });
 
-    auto* del = app.add_subcommand("del-flows", "delete the flows a match selects (all without one)");
+    auto* del =
+        app.add_subcommand("del-flows", "delete the flows a match selects (all without one)");
     del->add_option("BRIDGE", a->bridge, "bridge name")->required();
     del->add_option("MATCH", a->text, "match (table=, cookie=V/M, out_port= too)");
     del->add_flag("--strict", a->strict, "only the flow with exactly this match and priority");
     del->callback([a] {
-        if (auto r = call_daemon("flow.del",
-                                 {{"bridge", a->bridge}, {"match", a->text}, {"strict", a->strict}}))
+        if (auto r = call_daemon(
+                "flow.del", {{"bridge", a->bridge}, {"match", a->text}, {"strict", a->strict}}))
             print_change(*r);
     });
 
-    auto* rep = app.add_subcommand(
-        "replace-flows", "make the bridge's flows exactly those in FILE, atomically (counters of "
-                         "unchanged flows are kept)");
+    auto* rep =
+        app.add_subcommand("replace-flows",
+                           "make the bridge's flows exactly those in FILE, atomically (counters of "
+                           "unchanged flows are kept)");
     rep->add_option("BRIDGE", a->bridge, "bridge name")->required();
     rep->add_option("FILE", a->file, "flow file, or - for stdin")->required();
     rep->callback([a] {
@@ -115,7 +117,8 @@ void add_flow_verbs(CLI::App& app) {
         json params{{"bridge", a->bridge}, {"strict", a->strict}, {"stats", !a->no_stats}};
         if (!a->text.empty()) params["match"] = a->text;
         if (auto r = call_daemon("flow.dump", params)) {
-            fmt::print("{}", a->json_out ? (*r)["flows"].dump(2) + "\n" : control::render_dump_flows(*r));
+            fmt::print("{}",
+                       a->json_out ? (*r)["flows"].dump(2) + "\n" : control::render_dump_flows(*r));
         }
     });
 
@@ -126,20 +129,23 @@ void add_flow_verbs(CLI::App& app) {
     };
     auto t = std::make_shared<TraceArgs>();
     auto* trace = app.add_subcommand(
-        "trace", "what a bridge would do with a packet: tables, flows, actions, the packet and "
-                 "its checksum state after each, and the egress decision per port");
+        "trace",
+        "what a bridge would do with a packet: tables, flows, actions, the packet and "
+        "its checksum state after each, and the egress decision per port");
     trace->add_option("BRIDGE", t->bridge, "bridge name")->required();
     trace->add_option("FLOW", t->flow,
                       "the packet, as a flow: \"in_port=web0,tcp,nw_src=10.0.0.1,nw_dst=10.0.0.2,"
                       "tp_dst=80\"");
-    auto* pcap = trace->add_option("--pcap", t->pcap, "trace a captured frame instead (pcap/pcapng)");
+    auto* pcap =
+        trace->add_option("--pcap", t->pcap, "trace a captured frame instead (pcap/pcapng)");
     trace->add_option("--packet", t->packet, "which packet of the capture (default 1)")
         ->check(CLI::Range(1, 1'000'000'000))
         ->needs(pcap);
     trace->add_option("--in-port", t->in_port, "the port it arrives on (name or number)");
-    trace->add_option("--csum", t->csum,
-                      "its checksum metadata on arrival: none (default), partial (TX offload "
-                      "left it to finish) or verified")
+    trace
+        ->add_option("--csum", t->csum,
+                     "its checksum metadata on arrival: none (default), partial (TX offload "
+                     "left it to finish) or verified")
         ->check(CLI::IsMember({"none", "partial", "verified"}));
     trace->add_option("--tso", t->tso, "make it a TSO super-frame with this MSS")
         ->check(CLI::Range(1, 65535));

@@ -31,7 +31,8 @@ int run_csum_trace_verb(const TraceArgs& a) {
         return 2;
     }
     for (const auto& f : result->files)
-        for (const auto& w : f.warnings) fmt::print(stderr, "switchyard: csum-trace: warning: {}\n", w);
+        for (const auto& w : f.warnings)
+            fmt::print(stderr, "switchyard: csum-trace: warning: {}\n", w);
     if (a.json) {
         forensics::write_json(*result, stdout);
     } else {

@@ -21,7 +21,8 @@ void add_openflow_verbs(CLI::App& app) {
     set->add_option("BRIDGE", a->bridge, "bridge name")->required();
     set->add_option("TARGET", a->targets, "controller targets")->required();
     set->callback([a] {
-        (void)call_daemon("openflow.set_controller", {{"bridge", a->bridge}, {"targets", a->targets}});
+        (void)call_daemon("openflow.set_controller",
+                          {{"bridge", a->bridge}, {"targets", a->targets}});
     });
 
     auto* del = app.add_subcommand("del-controller", "disconnect BRIDGE from its controllers");

@@ -119,8 +119,9 @@ std::optional<json> tunnel_params(const AddPortArgs& a, std::string& error) {
     if (!tunnel) {
         if (!a.remotes.empty() || !a.local.empty() || !a.key.empty() || !a.tos.empty() ||
             a.dst_port != 0 || a.ttl != 0 || a.csum || a.df)
-            error = "--remote, --local, --key, --dst-port, --csum, --ttl, --tos and --df are "
-                    "options of tunnel ports (--type vxlan|geneve)";
+            error =
+                "--remote, --local, --key, --dst-port, --csum, --ttl, --tos and --df are "
+                "options of tunnel ports (--type vxlan|geneve)";
         return std::nullopt;
     }
     json t = json::object();
@@ -168,7 +169,8 @@ std::vector<std::string> port_type_choices() {
 void add_port_verbs(CLI::App& app) {
     auto a = std::make_shared<AddPortArgs>();
     auto* add = app.add_subcommand(
-        "add-port", "add a kernel interface, a TAP device or a VXLAN/Geneve tunnel port to a bridge");
+        "add-port",
+        "add a kernel interface, a TAP device or a VXLAN/Geneve tunnel port to a bridge");
     add->add_option("BRIDGE", a->bridge, "bridge name")->required();
     add->add_option("IFACE", a->iface,
                     "interface in the host namespace (tap, tunnel, DPDK: the port's name)")

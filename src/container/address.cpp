@@ -95,9 +95,9 @@ Status check_interface_address(const IpPrefix& p) {
     const bool unspecified = std::all_of(p.address.bytes.begin(), p.address.bytes.begin() + n,
                                          [](std::uint8_t b) { return b == 0; });
     if (unspecified)
-        return Status(Errc::invalid_argument,
-                      fmt::format("{} is the unspecified address, not an interface address",
-                                  p.to_string()));
+        return Status(
+            Errc::invalid_argument,
+            fmt::format("{} is the unspecified address, not an interface address", p.to_string()));
     if (p.length == 0)
         return Status(Errc::invalid_argument,
                       fmt::format("{}: a /0 prefix is every address, not a subnet", p.to_string()));
