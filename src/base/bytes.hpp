@@ -30,4 +30,15 @@ inline void store_be32(std::uint8_t* p, std::uint32_t v) {
     std::memcpy(p, &v, sizeof v);
 }
 
+// A 6-byte MAC address as the low 48 bits of a word (in memory order), from a 4-byte and a
+// 2-byte load combined in registers. Copying the 6 bytes into a zeroed word and reading it
+// back stalls store forwarding, which cost the learning bridge half its time.
+inline std::uint64_t load_mac48(const std::uint8_t* p) {
+    std::uint32_t lo;
+    std::uint16_t hi;
+    std::memcpy(&lo, p, sizeof lo);
+    std::memcpy(&hi, p + 4, sizeof hi);
+    return std::uint64_t{lo} | std::uint64_t{hi} << 32;
+}
+
 }  // namespace sy

@@ -2,19 +2,20 @@
 
 #include <cstring>
 
+#include "base/bytes.hpp"
 #include "datapath/egress.hpp"
 
 namespace sy::datapath {
 
 namespace {
 std::uint64_t mac_vlan_key(const std::uint8_t* mac, std::uint16_t vlan) {
-    std::uint64_t k = 0;
-    std::memcpy(&k, mac, 6);
-    return k | (std::uint64_t{vlan} << 48);
+    return load_mac48(mac) | std::uint64_t{vlan} << 48;
 }
 }  // namespace
 
-Packet* clone_packet(Worker& w, const Packet& p) { return clone_packet_from(w.pool(), p); }
+Packet* clone_packet(Worker& w, const Packet& p) {
+    return clone_packet_from(w.pool(), p);
+}
 
 Packet* clone_packet_from(PacketPool& pool, const Packet& p) {
     Packet* c = pool.alloc();

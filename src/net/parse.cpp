@@ -228,6 +228,27 @@ ParseStatus parse_tunnel(Frame f, ParsedHeaders& p) {
     return as_tunnel_status(parse_level(udp, off + hlen, inner_link, p.inner));
 }
 
+// Back to a default-constructed state with plain stores (assigning `ParsedHeaders{}` may
+// build a temporary and copy it).
+void reset(HeaderLayers& h) {
+    h.l2 = h.l3 = h.l4 = h.payload = h.l3_end = kAbsent;
+    h.ethertype = 0;
+    h.vlan_count = 0;
+    for (int i = 0; i < kMaxVlans; ++i) h.vlan_tpid[i] = h.vlan_tci[i] = 0;
+    h.l3_kind = L3Kind::none;
+    h.ip_proto = 0;
+    h.is_fragment = h.is_first_fragment = false;
+}
+
+void reset(ParsedHeaders& p) {
+    p.status = ParseStatus::ok;
+    reset(p.outer);
+    p.tunnel = TunnelKind::none;
+    p.tunnel_offset = kAbsent;
+    p.vni = 0;
+    reset(p.inner);
+}
+
 }  // namespace
 
 const char* to_string(ParseStatus s) {
@@ -252,10 +273,16 @@ const char* to_string(ParseStatus s) {
     return "unknown";
 }
 
-ParsedHeaders parse(std::span<const std::uint8_t> frame, const ParseOptions& options) {
-    ParsedHeaders p;
+void parse_into(std::span<const std::uint8_t> frame, ParsedHeaders& p,
+                const ParseOptions& options) {
+    reset(p);
     p.status = parse_level(frame, 0, options.link, p.outer);
     if (p.status == ParseStatus::ok && options.parse_tunnels) p.status = parse_tunnel(frame, p);
+}
+
+ParsedHeaders parse(std::span<const std::uint8_t> frame, const ParseOptions& options) {
+    ParsedHeaders p;
+    parse_into(frame, p, options);
     return p;
 }
 

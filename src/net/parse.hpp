@@ -80,6 +80,12 @@ struct ParseOptions {
 };
 
 ParsedHeaders parse(std::span<const std::uint8_t> frame, const ParseOptions& options = {});
+// The same, written straight into `out` (which it resets first). What the per-packet path
+// uses: `out = parse(...)` builds the result on the stack and then copies it, and reading
+// back 16 bytes at a time what was just written field by field stalls store forwarding —
+// that copy cost more than the parse itself.
+void parse_into(std::span<const std::uint8_t> frame, ParsedHeaders& out,
+                const ParseOptions& options = {});
 
 // The offsets of `h` after a 4-byte tag (tpid, tci) was inserted right after the Ethernet
 // addresses, or the outer tag there removed: what a VLAN push/pop does, without parsing

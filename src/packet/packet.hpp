@@ -87,14 +87,14 @@ struct Packet {
         offload = {};
         in_port = kNoPort;
         meta.parsed = false;
-        tunnel = {};
+        tunnel.clear();
     }
 };
 
 // The packet's header offsets, parsing it the first time they are asked for.
 inline const net::ParsedHeaders& ensure_parsed(Packet& p) {
     if (!p.meta.parsed) {
-        p.meta.hdr = net::parse(p.bytes());
+        net::parse_into(p.bytes(), p.meta.hdr);
         p.meta.parsed = true;
     }
     return p.meta.hdr;

@@ -190,5 +190,37 @@ TEST(Parse, ThreeVlanTagsAreTooMany) {
     EXPECT_EQ(parse(f).status, ParseStatus::too_many_vlans);
 }
 
+// parse_into resets what it writes into: a ParsedHeaders reused across packets (as a
+// packet's metadata is) holds nothing of the previous frame, field for field.
+TEST(Parse, ParseIntoAReusedResultEqualsAFreshParse) {
+    auto same = [](const HeaderLayers& a, const HeaderLayers& b) {
+        return a.l2 == b.l2 && a.l3 == b.l3 && a.l4 == b.l4 && a.payload == b.payload &&
+               a.l3_end == b.l3_end && a.ethertype == b.ethertype && a.vlan_count == b.vlan_count &&
+               a.vlan_tpid[0] == b.vlan_tpid[0] && a.vlan_tpid[1] == b.vlan_tpid[1] &&
+               a.vlan_tci[0] == b.vlan_tci[0] && a.vlan_tci[1] == b.vlan_tci[1] &&
+               a.l3_kind == b.l3_kind && a.ip_proto == b.ip_proto &&
+               a.is_fragment == b.is_fragment && a.is_first_fragment == b.is_first_fragment;
+    };
+    const std::string_view frames[] = {test::kVxlanTcp,     test::kQinqIcmp,
+                                       test::kGeneveIcmpv6, test::kIpv4LaterFragment,
+                                       test::kArp,          test::kTcp4WithOptions};
+    ParsedHeaders reused;
+    for (std::string_view before : frames) {
+        for (std::string_view now : frames) {
+            const auto a = from_hex(before), b = from_hex(now);
+            parse_into(a, reused);
+            parse_into(std::span(b).first(b.size() - 1), reused);  // a cut frame too
+            parse_into(b, reused);
+            const ParsedHeaders fresh = parse(b);
+            EXPECT_EQ(reused.status, fresh.status);
+            EXPECT_TRUE(same(reused.outer, fresh.outer)) << before << " then " << now;
+            EXPECT_TRUE(same(reused.inner, fresh.inner)) << before << " then " << now;
+            EXPECT_EQ(reused.tunnel, fresh.tunnel);
+            EXPECT_EQ(reused.tunnel_offset, fresh.tunnel_offset);
+            EXPECT_EQ(reused.vni, fresh.vni);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace sy::net

@@ -7,7 +7,8 @@
 
 #include <array>
 #include <cstdint>
-#include <cstring>
+
+#include "base/bytes.hpp"
 
 namespace sy::port {
 
@@ -36,11 +37,7 @@ class RemoteLearning {
         std::uint64_t seen_ns = 0;
         std::uint16_t remote = 0;
     };
-    static std::uint64_t key(const std::uint8_t* mac) {
-        std::uint64_t k = 0;
-        std::memcpy(&k, mac, 6);
-        return k | (1ull << 63);
-    }
+    static std::uint64_t key(const std::uint8_t* mac) { return load_mac48(mac) | (1ull << 63); }
     static std::size_t slot_of(std::uint64_t k) {
         return static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ull) >> 52) % kSlots;
     }
