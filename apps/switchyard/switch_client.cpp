@@ -36,4 +36,8 @@ std::optional<nlohmann::json> call_daemon(const std::string& method, nlohmann::j
     return std::move(*result);
 }
 
+void print_result(bool as_json, const nlohmann::json& answer, const std::string& sentence) {
+    fmt::print("{}\n", as_json ? answer.dump(2) : sentence);
+}
+
 }  // namespace sy::app

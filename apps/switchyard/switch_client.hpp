@@ -13,6 +13,9 @@ namespace sy::app {
 std::optional<nlohmann::json> call_daemon(const std::string& method,
                                           nlohmann::json params = nlohmann::json::object());
 
+// With --json, a verb prints the daemon's answer (one JSON object) instead of its sentence.
+void print_result(bool as_json, const nlohmann::json& answer, const std::string& sentence);
+
 // Exit code for a failed call, by error category.
 int exit_code_for_failure(int errc_value);
 

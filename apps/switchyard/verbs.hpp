@@ -23,15 +23,17 @@ Context& context();
 // (declarations go here, one line each)
 void add_capture_verbs(CLI::App& app);  // verbs_capture.cpp: capture (kernel iface or switch port)
 void add_forensics_verbs(CLI::App& app);  // verbs_forensics.cpp: csum-trace
-void add_switch_verbs(
-    CLI::App& app);  // verbs_switch.cpp: daemon add-br del-br add-port del-port show stats fdb
+// verbs_switch.cpp: add-br del-br show stats fdb, and the two below
+void add_switch_verbs(CLI::App& app);
+void add_daemon_verb(CLI::App& app);      // verbs_daemon.cpp: daemon
+void add_port_verbs(CLI::App& app);       // verbs_port.cpp: add-port del-port
 void add_container_verbs(CLI::App& app);  // verbs_container.cpp: attach detach
 void add_openflow_verbs(
     CLI::App& app);  // verbs_openflow.cpp: set-controller del-controller set-fail-mode
 void add_flow_verbs(
     CLI::App& app);  // verbs_flows.cpp: add-flow(s) mod/del/dump/replace-flows trace
-// Switch port capture through the daemon, for `capture BRIDGE PORT -w FILE` (TODO control:
-// define it; until then a weak default in verbs_capture.cpp says the daemon is missing, exit 2).
+// Switch port capture through the daemon, for `capture BRIDGE PORT -w FILE`
+// (verbs_switch_capture.cpp).
 int capture_switch_port(const std::string& bridge, const std::string& port,
                         const std::string& direction, const std::string& path);
 // ... stopping by itself after `duration_seconds` (> 0), as `capture --duration`

@@ -41,15 +41,6 @@ flow::FlowMod as_add(const flow::FlowStats& f) {
     return m;
 }
 
-bool is_default(const std::vector<flow::FlowStats>& flows) {
-    if (flows.size() != 1) return false;
-    const flow::FlowMod d = flow::default_flow();
-    const flow::FlowStats& f = flows[0];
-    return f.table == d.table && f.priority == d.priority && f.match == d.match &&
-           f.cookie == d.cookie && f.idle_timeout == 0 && f.hard_timeout == 0 &&
-           f.flags == d.flags && f.instructions == d.instructions;
-}
-
 Status outcome_status(const flow::FlowModOutcome& out, std::size_t count, bool is_file) {
     if (out) return Status::ok();
     if (count > 1 && !is_file)
@@ -76,12 +67,13 @@ Status SwitchService::persist_flows(const std::string& bridge) {
     Config next = config_;
     BridgeRecord* rec = next.find_bridge(bridge);
     if (!rec) return Status::ok();
-    if (is_default(*flows)) {
+    if (flow::only_the_default_flow(*flows)) {
         rec->flows.reset();
     } else {
         rec->flows.emplace();
         const flow::NoPortNames numbers;  // stable across renames: ports by OpenFlow number
-        for (const auto& f : *flows) rec->flows->push_back(flow::format_flow_mod(as_add(f), numbers));
+        for (const auto& f : *flows)
+            rec->flows->push_back(flow::format_flow_mod(as_add(f), numbers));
     }
     return persist(std::move(next));
 }
@@ -288,8 +280,8 @@ Result<json> SwitchService::trace(const std::string& bridge, const TraceParams& 
     if (params.in_port) {
         auto port = flow::parse_port(*params.in_port, names);
         if (!port) {
-            return Status(Errc::invalid_argument,
-                          fmt::format("in_port \"{}\": {}", *params.in_port, port.status().message()));
+            return Status(Errc::invalid_argument, fmt::format("in_port \"{}\": {}", *params.in_port,
+                                                              port.status().message()));
         }
         req.in_port = *port;
     }
@@ -307,12 +299,9 @@ Result<json> SwitchService::trace(const std::string& bridge, const TraceParams& 
     if (!report) return report.status();
     json steps = json::array();
     for (const auto& s : report->steps) steps.push_back(step_json(s));
-    return json{{"bridge", bridge},
-                {"in_port", flow::format_port(req.in_port, names)},
-                {"packet", report->packet},
-                {"offload", report->offload},
-                {"steps", std::move(steps)},
-                {"megaflow", report->megaflow}};
+    return json{{"bridge", bridge},          {"in_port", flow::format_port(req.in_port, names)},
+                {"packet", report->packet},  {"offload", report->offload},
+                {"steps", std::move(steps)}, {"megaflow", report->megaflow}};
 }
 
 }  // namespace sy::control

@@ -16,20 +16,6 @@ namespace {
 using flow::Op;
 using flow::OpType;
 
-bool is_output(OpType t) {
-    switch (t) {
-        case OpType::output:
-        case OpType::in_port:
-        case OpType::normal:
-        case OpType::flood:
-        case OpType::all:
-        case OpType::controller:
-            return true;
-        default:
-            return false;
-    }
-}
-
 DropReason to_drop(flow::ProgramDrop d) {
     switch (d) {
         case flow::ProgramDrop::no_match:

@@ -338,6 +338,15 @@ FlowMod default_flow() {
     return m;
 }
 
+bool only_the_default_flow(const std::vector<FlowStats>& flows) {
+    if (flows.size() != 1) return false;
+    const FlowMod d = default_flow();
+    const FlowStats& f = flows[0];
+    return f.table == d.table && f.priority == d.priority && f.match == d.match &&
+           f.cookie == d.cookie && f.idle_timeout == 0 && f.hard_timeout == 0 &&
+           f.flags == d.flags && f.instructions == d.instructions;
+}
+
 std::unique_ptr<FlowTables> make_bridge_tables(std::uint64_t now_ns) {
     auto t = std::make_unique<FlowTables>();
     t->apply(default_flow(), now_ns);

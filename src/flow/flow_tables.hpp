@@ -174,6 +174,9 @@ class FlowTables {
 // The flow every new bridge starts with, and the one that makes a flow-less bridge behave
 // as the plain learning bridge: table 0, priority 0, match all, actions=NORMAL.
 FlowMod default_flow();
+// Does a dump of a bridge's flows hold exactly default_flow() and nothing else (a bridge
+// nobody programmed: persistence stores no flows for it, metrics list none)?
+bool only_the_default_flow(const std::vector<FlowStats>& flows);
 // Tables for a new bridge: exactly default_flow(), added at `now_ns`.
 std::unique_ptr<FlowTables> make_bridge_tables(std::uint64_t now_ns);
 

@@ -37,6 +37,21 @@ enum class OpType : std::uint8_t {
     controller,  // a packet-in: up to `arg` bytes, `reason`, from table `table`, rule cookie
 };
 
+// Does the op send the packet somewhere (as opposed to changing it)?
+constexpr bool is_output(OpType t) {
+    switch (t) {
+        case OpType::output:
+        case OpType::in_port:
+        case OpType::normal:
+        case OpType::flood:
+        case OpType::all:
+        case OpType::controller:
+            return true;
+        default:
+            return false;
+    }
+}
+
 // Why a packet that no op sent anywhere was dropped (named counters, trace).
 enum class ProgramDrop : std::uint8_t {
     none,          // it was sent somewhere

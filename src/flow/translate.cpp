@@ -16,20 +16,6 @@ FieldValue ones(unsigned bits) {
     return bits >= 128 ? ~FieldValue{0} : (FieldValue{1} << bits) - 1;
 }
 
-bool is_output(OpType t) {
-    switch (t) {
-        case OpType::output:
-        case OpType::in_port:
-        case OpType::normal:
-        case OpType::flood:
-        case OpType::all:
-        case OpType::controller:
-            return true;
-        default:
-            return false;
-    }
-}
-
 bool is_vlan_view(FieldId f) {
     return f == FieldId::vlan_tci || f == FieldId::dl_vlan || f == FieldId::dl_vlan_pcp ||
            f == FieldId::vlan_vid || f == FieldId::vlan_pcp;
@@ -338,8 +324,8 @@ class Walk {
         op.table = table_;
         // A table-miss flow (priority 0, matching everything) reports OFPR_NO_MATCH, as
         // OpenFlow 1.3 says (OF 1.3.5 5.4); any other flow OFPR_ACTION.
-        const bool table_miss = rule_ != nullptr && rule_->priority == 0 &&
-                                rule_->match.mask == FlowMask{};
+        const bool table_miss =
+            rule_ != nullptr && rule_->priority == 0 && rule_->match.mask == FlowMask{};
         op.reason = table_miss ? PacketInReason::no_match : PacketInReason::action;
         op.arg = max_len;
         op.cookie = rule_ != nullptr ? rule_->cookie : 0;

@@ -5,25 +5,14 @@
 
 namespace sy::metrics {
 
-namespace {
-
-bool only_the_default(const std::vector<flow::FlowStats>& flows) {
-    if (flows.size() != 1) return false;
-    const flow::FlowMod d = flow::default_flow();
-    const flow::FlowStats& f = flows[0];
-    return f.table == d.table && f.priority == d.priority && f.match == d.match &&
-           f.cookie == d.cookie && f.instructions == d.instructions;
-}
-
-}  // namespace
-
 FlowStatsSource flow_stats_of(const datapath::Switch& sw) {
     return [&sw] {
         std::vector<FlowStats> out;
         const flow::NoPortNames numbers;
         for (const auto& bridge : sw.bridges()) {
             auto flows = sw.dump_flows(bridge.name, flow::FlowFilter{});
-            if (!flows || only_the_default(*flows)) continue;  // a bridge gone meanwhile: skip
+            if (!flows || flow::only_the_default_flow(*flows))
+                continue;  // a bridge gone meanwhile: skip
             for (const auto& f : *flows) {
                 out.push_back({bridge.name, f.table, f.priority, f.cookie,
                                flow::format_match(f.match, numbers), f.n_packets, f.n_bytes});

@@ -59,7 +59,8 @@ TEST(TunnelJson, RejectsUnknownAndMalformedFields) {
     EXPECT_FALSE(tunnel_from_json(nlohmann::json{{"remote", {"192.0.2.1", "flow"}}}));
     EXPECT_FALSE(tunnel_from_json(nlohmann::json{{"remote", "192.0.2.1"}, {"ttl", 0}}));
     EXPECT_FALSE(tunnel_from_json(nlohmann::json{{"remote", "192.0.2.1"}, {"tos", "high"}}));
-    auto ok = tunnel_from_json(nlohmann::json{{"remote", "flow"}, {"key", "flow"}, {"tos", "inherit"}});
+    auto ok =
+        tunnel_from_json(nlohmann::json{{"remote", "flow"}, {"key", "flow"}, {"tos", "inherit"}});
     ASSERT_TRUE(ok);
     EXPECT_TRUE(ok->remote_flow && ok->key_flow && ok->tos_inherit);
 }

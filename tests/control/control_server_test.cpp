@@ -259,15 +259,19 @@ TEST_F(ControlLimitsTest, IdleConnectionsAreClosedButCapturesStay) {
 
     const int capture = connect_raw();
     const std::string setup =
-        R"({"jsonrpc":"2.0","id":1,"method":"bridge.add","params":{"bridge":"br0"}})" "\n"
-        R"({"jsonrpc":"2.0","id":2,"method":"port.add","params":{"bridge":"br0","port":"veth1"}})" "\n"
-        R"({"jsonrpc":"2.0","id":3,"method":"capture.start","params":{"bridge":"br0","port":"veth1","path":"/tmp/x.pcapng"}})" "\n";
+        R"({"jsonrpc":"2.0","id":1,"method":"bridge.add","params":{"bridge":"br0"}})"
+        "\n"
+        R"({"jsonrpc":"2.0","id":2,"method":"port.add","params":{"bridge":"br0","port":"veth1"}})"
+        "\n"
+        R"({"jsonrpc":"2.0","id":3,"method":"capture.start","params":{"bridge":"br0","port":"veth1","path":"/tmp/x.pcapng"}})"
+        "\n";
     ASSERT_EQ(send(capture, setup.data(), setup.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(setup.size()));
     usleep(100000);
     char buf[4096];
     ASSERT_GT(recv(capture, buf, sizeof buf, 0), 0);
-    EXPECT_EQ(read_until_closed(capture, 1000), "still open") << "a capture's connection was closed";
+    EXPECT_EQ(read_until_closed(capture, 1000), "still open")
+        << "a capture's connection was closed";
     EXPECT_EQ(sw_.captures.size(), 1u);
     // While the capture runs, every other slot can still be used and freed.
     EXPECT_TRUE(call_show());

@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/bytes.hpp"
-#include "control/fake_host_links.hpp"
-#include "control/fake_switch.hpp"
+#include "control/service_fixture.hpp"
 #include "control/switch_service.hpp"
 #include "net/checksum.hpp"
 #include "net/parse.hpp"
@@ -15,13 +14,9 @@ namespace {
 using testing::FakeHost;
 using testing::FakeSwitch;
 
-datapath::PortConfig port(const std::string& name) {
-    datapath::PortConfig p;
-    p.name = name;
-    return p;
-}
+using testing::port;
 
-class FlowServiceTest : public ::testing::Test {
+class FlowServiceTest : public testing::ServiceTest {
   protected:
     void SetUp() override {
         host.links = {"veth1", "veth2"};
@@ -36,9 +31,6 @@ class FlowServiceTest : public ::testing::Test {
         for (const auto& line : (*d)["lines"]) out.push_back(line.get<std::string>());
         return out;
     }
-    FakeSwitch sw;
-    FakeHost host;
-    SwitchService service{sw, StateStore(""), host.links_api(), Config{}};
 };
 
 TEST_F(FlowServiceTest, PortNamesAreParsedAndPersistedAsNumbers) {
@@ -62,8 +54,8 @@ TEST_F(FlowServiceTest, AMalformedFlowChangesNothingAndNamesTheToken) {
     ASSERT_TRUE(service.add_flows("br0", "priority=5,actions=drop", false));
     const auto before = dumped();
     const auto config_before = service.config().bridges[0].flows;
-    auto bad = service.add_flows("br0", "priority=1,actions=drop\ntcp,tp_dst=70000,actions=drop",
-                                 true);
+    auto bad =
+        service.add_flows("br0", "priority=1,actions=drop\ntcp,tp_dst=70000,actions=drop", true);
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.status().code(), Errc::invalid_argument);
     EXPECT_NE(bad.status().message().find("70000"), std::string::npos) << bad.status().message();

@@ -25,7 +25,8 @@ TEST(SwitchServiceOpenFlow, ControllersAndFailModeAreCheckedAndKept) {
     EXPECT_NE(bad.message().find("ssl:1.2.3.4"), std::string::npos) << bad.message();
     EXPECT_EQ(service.set_fail_mode("br0", "open").code(), Errc::invalid_argument);
     EXPECT_EQ(service.set_controllers("nope", {}).code(), Errc::not_found);
-    EXPECT_EQ(service.config().bridges[0].controllers.size(), 2u) << "a refused change kept nothing";
+    EXPECT_EQ(service.config().bridges[0].controllers.size(), 2u)
+        << "a refused change kept nothing";
     EXPECT_EQ(service.config().bridges[0].fail_mode, "secure");
 
     auto back = config_from_json(to_json(service.config()));
@@ -44,7 +45,8 @@ TEST(SwitchServiceOpenFlow, ControllersAndFailModeAreCheckedAndKept) {
         "fail_mode":"open"}]})");
     auto refused = config_from_json(wrong);
     ASSERT_FALSE(refused);
-    EXPECT_NE(refused.status().message().find("fail_mode"), std::string::npos) << refused.status().message();
+    EXPECT_NE(refused.status().message().find("fail_mode"), std::string::npos)
+        << refused.status().message();
 }
 
 }  // namespace

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "control/fake_host_links.hpp"
 #include "control/params.hpp"
-#include "control/fake_switch.hpp"
+#include "control/service_fixture.hpp"
 
 namespace sy::control {
 namespace {
@@ -12,18 +11,9 @@ namespace {
 using testing::FakeHost;
 using testing::FakeSwitch;
 
-datapath::PortConfig port(const std::string& name) {
-    datapath::PortConfig p;
-    p.name = name;
-    return p;
-}
+using testing::port;
 
-class SwitchServiceTest : public ::testing::Test {
-  protected:
-    FakeSwitch sw;
-    FakeHost host;
-    SwitchService service{sw, StateStore(""), host.links_api(), Config{}};
-};
+using SwitchServiceTest = testing::ServiceTest;
 
 TEST_F(SwitchServiceTest, BridgeLifecycleAndPreciseErrors) {
     ASSERT_TRUE(service.add_bridge("br0"));
@@ -145,7 +135,8 @@ TEST(SwitchServiceRestore, RestoresWhatExistsAndReportsTheRest) {
     host.links = {"veth1"};
     Config config;
     Attachment gone{"old", "/run/netns/old", "eth0", "10.200.0.3/24", {}, {}, {}};
-    config.bridges.push_back({"br0", {{port("veth1"), std::nullopt}, {port("syold"), gone}}, std::nullopt});
+    config.bridges.push_back(
+        {"br0", {{port("veth1"), std::nullopt}, {port("syold"), gone}}, std::nullopt});
     SwitchService service(sw, StateStore(""), host.links_api(), config);
     auto report = service.restore();
     ASSERT_EQ(report.size(), 1u);
@@ -200,9 +191,10 @@ TEST_F(SwitchServiceTest, InterfacesThatCannotBePortsOrAreClaimedAreRefused) {
 
 TEST_F(SwitchServiceTest, RestoreLeavesPortsClaimedByAnotherDaemonMissing) {
     Config saved;
-    saved.bridges.push_back(BridgeRecord{"br0", {PortRecord{port("veth1"), std::nullopt, {}},
-                                                 PortRecord{port("veth2"), std::nullopt, {}}},
-                                         std::nullopt});
+    saved.bridges.push_back(BridgeRecord{
+        "br0",
+        {PortRecord{port("veth1"), std::nullopt, {}}, PortRecord{port("veth2"), std::nullopt, {}}},
+        std::nullopt});
     host.links = {"veth1", "veth2"};
     host.claimed_elsewhere = {"veth2"};
     SwitchService restoring{sw, StateStore(""), host.links_api(), saved};

@@ -1,0 +1,65 @@
+// `switchyard daemon`: the switch in the foreground, with its optional parts (the engines'
+// endpoints, metrics, DPDK) switched on by flags.
+#include <memory>
+#include <string>
+
+#include "control/daemon.hpp"
+#include "daemon_addons.hpp"
+#include "daemon_dpdk.hpp"
+#include "datapath/switch.hpp"
+#include "verbs.hpp"
+
+namespace sy::app {
+
+void add_daemon_verb(CLI::App& app) {
+    auto* cmd = app.add_subcommand(
+        "daemon", "run the switch in the foreground (logs to stderr; SIGTERM/SIGINT stop it)");
+    auto options = std::make_shared<control::DaemonOptions>();
+    auto settings = std::make_shared<datapath::SwitchSettings>();
+    cmd->add_flag("--move-corrupt-state", options->move_corrupt_state_aside,
+                  "if the state file is corrupt, rename it aside (kept) and start empty");
+    cmd->add_flag("--kernel-fastpath,!--no-kernel-fastpath", settings->kernel_fastpath,
+                  "forward known unicast between kernel ports (veth, NICs) inside the kernel "
+                  "with eBPF, whole and with checksum metadata intact; userspace still learns, "
+                  "floods and captures. On by default where the kernel allows it; "
+                  "--no-kernel-fastpath sends everything through the userspace datapath "
+                  "(docs/performance.md)");
+    cmd->add_option("--busy-poll-us", settings->busy_poll_us,
+                    "keep polling this many microseconds after the last packet before sleeping "
+                    "(latency against CPU)")
+        ->check(CLI::Range(1u, 1'000'000u));
+    cmd->add_option("--busy-poll-max-us", settings->busy_poll_max_us,
+                    "adaptive polling: traffic that pauses for less than this is polled through "
+                    "instead of sleeping (default 25000)")
+        ->check(CLI::Range(1u, 1'000'000u));
+    auto rx = std::make_shared<std::string>("recvmmsg");
+    cmd->add_option("--af-packet-rx", *rx,
+                    "how kernel-interface ports receive: recvmmsg (default), ring-v2 (TPACKET_V2 "
+                    "ring: no system call per frame) or ring-v3 (TPACKET_V3 ring: up to 1 ms "
+                    "added latency under light load)")
+        ->check(CLI::IsMember({"recvmmsg", "ring-v2", "ring-v3"}));
+    auto addons = std::make_shared<DaemonAddonArgs>();
+    add_daemon_addon_options(*cmd, *addons);
+    auto dpdk = std::make_shared<DpdkArgs>();
+    add_dpdk_options(*cmd, *dpdk);
+    cmd->callback([options, settings, rx, addons, dpdk] {
+        options->dir = context().dir;  // before the addons, which place sockets there
+        if (!make_daemon_addons(*addons, *options)) {
+            exit_code() = 2;
+            return;
+        }
+        if (!start_dpdk(*dpdk, *settings)) {
+            exit_code() = 2;
+            return;
+        }
+        // IsMember has checked the spelling.
+        settings->af_packet_rx =
+            port::parse_af_packet_rx_mode(*rx).value_or(port::AfPacketRxMode::recvmmsg);
+        options->dir = context().dir;
+        exit_code() = control::run_daemon(
+            *options, [settings] { return datapath::Switch::create(*settings); });
+        stop_dpdk(*dpdk);
+    });
+}
+
+}  // namespace sy::app
