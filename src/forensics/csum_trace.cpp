@@ -35,9 +35,8 @@ Status read_point(const TraceInput& input, std::uint32_t point, Correlator& corr
             // Not one packet could be read: there is nothing to vouch for, so this is bad
             // input, not "all 0 packets kept correct checksums".
             if (summary.records == 0)
-                return Status(Errc::corrupt,
-                              fmt::format("{}: no readable packet ({})", input.path,
-                                          reader->message()));
+                return Status(Errc::corrupt, fmt::format("{}: no readable packet ({})", input.path,
+                                                         reader->message()));
             summary.warnings.push_back(reader->message());
             break;
         }
@@ -88,9 +87,9 @@ void count_hops(TraceResult& r) {
             ++h.seen;
             if (is_partial_state(a) && (b.state == CsumState::good)) ++h.completed;
         }
-        const Verdict& v = p.verdict;
-        if (is_problem(v.status) && v.to_point != kNoPoint)
-            ++hop_at(v.from_point, v.to_point).broken;
+        if (!is_problem(p)) continue;
+        const Verdict& v = problem_verdict(p);
+        if (v.to_point != kNoPoint) ++hop_at(v.from_point, v.to_point).broken;
     }
     // Hops in path order: forward ones by their first point, then the reverse ones.
     for (auto& [key, h] : hops) r.hops.push_back(h);
@@ -102,36 +101,47 @@ void count_hops(TraceResult& r) {
 }
 
 // Second read, only for corrupted packets: which bytes changed between the two sightings.
+// A packet's own verdict compares the level it judged (the inner one of a tunnel frame), the
+// outer verdict the outer headers.
 Status fill_changed_offsets(const std::vector<TraceInput>& inputs, TraceResult& r) {
     std::map<std::uint32_t, std::set<std::uint64_t>> wanted;  // point -> records
     for (const PacketResult& p : r.packets) {
-        const Verdict& v = p.verdict;
-        if (v.compare_before < 0) continue;
-        for (std::int32_t pos : {v.compare_before, v.compare_after}) {
-            const Sighting& s = r.sightings[p.sightings[pos]];
-            wanted[s.point].insert(s.record);
+        for (const Verdict* v : {&p.verdict, &p.outer}) {
+            if (v->compare_before < 0) continue;
+            for (std::int32_t pos : {v->compare_before, v->compare_after}) {
+                const Sighting& s = r.sightings[p.sightings[pos]];
+                wanted[s.point].insert(s.record);
+            }
         }
     }
-    std::map<std::pair<std::uint32_t, std::uint64_t>, Segments> bytes;
+    struct Levels {
+        Segments judged, outer;
+    };
+    std::map<std::pair<std::uint32_t, std::uint64_t>, Levels> bytes;
     for (const auto& [point, records] : wanted) {
         auto reader = capture::CaptureReader::open(inputs[point].path);
         if (!reader) return reader.status();
         capture::CapturedPacket packet;
+        std::size_t found = 0;
         while (reader->next(packet) == capture::ReadOutcome::packet) {
             if (records.count(packet.index) == 0) continue;
-            bytes[{point, packet.index}] = segments_of(packet);
-            if (bytes.size() == records.size()) break;
+            bytes[{point, packet.index}] = {segments_of(packet), segments_of(packet, true)};
+            if (++found == records.size()) break;
         }
     }
     for (PacketResult& p : r.packets) {
-        Verdict& v = p.verdict;
-        if (v.compare_before < 0) continue;
-        const Sighting& a = r.sightings[p.sightings[v.compare_before]];
-        const Sighting& b = r.sightings[p.sightings[v.compare_after]];
-        const Segments& sa = bytes[{a.point, a.record}];
-        const Segments& sb = bytes[{b.point, b.record}];
-        const bool l4 = v.layer == Layer::l4;
-        diff_bytes(l4 ? sa.l4 : sa.ip_header, l4 ? sb.l4 : sb.ip_header, v);
+        for (Verdict* v : {&p.verdict, &p.outer}) {
+            if (v->compare_before < 0) continue;
+            const Sighting& a = r.sightings[p.sightings[v->compare_before]];
+            const Sighting& b = r.sightings[p.sightings[v->compare_after]];
+            const bool outer = v == &p.outer;
+            const Levels& la = bytes[{a.point, a.record}];
+            const Levels& lb = bytes[{b.point, b.record}];
+            const Segments& sa = outer ? la.outer : la.judged;
+            const Segments& sb = outer ? lb.outer : lb.judged;
+            const bool l4 = v->layer == Layer::l4;
+            diff_bytes(l4 ? sa.l4 : sa.ip_header, l4 ? sb.l4 : sb.ip_header, *v);
+        }
     }
     return {};
 }
@@ -202,11 +212,18 @@ Result<TraceResult> run_csum_trace(const std::vector<TraceInput>& inputs) {
         PacketResult p;
         p.sightings = std::move(groups[g].sightings);
         p.verdict = judge(p.sightings, r.sightings, r.points);
+        for (std::uint32_t idx : p.sightings)
+            if (r.sightings[idx].encapsulated()) p.encapsulated = true;
+        if (p.encapsulated) {
+            p.outer = judge_outer(p.sightings, r.sightings, r.points);
+            ++r.encapsulated;
+            ++r.outer_count[static_cast<int>(p.outer.status)];
+        }
         ++r.count[static_cast<int>(p.verdict.status)];
-        if (is_problem(p.verdict.status)) ++r.problems;
+        if (is_problem(p)) ++r.problems;
         if (p.verdict.offload_at_sender) ++r.offload_at_sender;
         if (!p.verdict.certain) ++r.uncertain;
-        if (!p.verdict.certain && is_problem(p.verdict.status)) ++r.problems_inferred;
+        if (is_problem(p) && !problem_verdict(p).certain) ++r.problems_inferred;
         r.packets.push_back(std::move(p));
     }
     count_hops(r);
