@@ -60,8 +60,16 @@ Status read_point(const TraceInput& input, std::uint32_t point, Correlator& corr
         ++summary.checked;
         if (r.sighting->kmark != capture::KernelMark::unknown) ++summary.kernel_marks;
         if (packet.has_meta && packet.meta.has_offload) ++summary.switch_metadata;
+        if (r.sighting->encapsulated()) ++summary.encapsulated;
+        if (r.sighting->encap.udp_gso) ++summary.udp_gso_records;
         correlator.add(*r.sighting);
     }
+    if (summary.udp_gso_records > 0)
+        summary.warnings.push_back(fmt::format(
+            "{}: {} records are UDP GSO super-datagrams (captured before the host stack "
+            "segmented them): only the first tunnel datagram of each is judged, the datagrams "
+            "after it are not seen here",
+            input.path, summary.udp_gso_records));
     if (reader->metadata_lost())
         summary.warnings.push_back(
             fmt::format("{}: per-packet options unreadable after record {} "

@@ -33,6 +33,8 @@ struct FileSummary {
     std::uint64_t unparsable = 0;
     std::uint64_t kernel_marks = 0;     // sightings with a recorded kernel mark
     std::uint64_t switch_metadata = 0;  // sightings with switch offload metadata
+    std::uint64_t encapsulated = 0;     // sightings of packets inside VXLAN/Geneve
+    std::uint64_t udp_gso_records = 0;  // UDP GSO super-datagrams: only the first judged
     std::vector<std::string> warnings;  // truncated final record, lost metadata
 };
 

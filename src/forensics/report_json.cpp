@@ -50,6 +50,7 @@ Json encap_json(const Encap& e) {
     j["tunnel"] = tunnel_name(e.tunnel);
     j["vni"] = e.vni;
     if (e.tunnel == net::TunnelKind::geneve) j["options_length"] = e.options_length;
+    if (e.udp_gso) j["udp_gso"] = true;
     j["flow"] = flow_text(e.flow);
     j["state"] = to_string(e.state);
     j["csum"] = fmt::format("0x{:04x}", e.csum);
@@ -115,6 +116,8 @@ Json summary_json(const TraceResult& r) {
                          {"checked", f.checked},
                          {"kernel_marks", f.kernel_marks},
                          {"switch_metadata", f.switch_metadata},
+                         {"encapsulated", f.encapsulated},
+                         {"udp_gso_records", f.udp_gso_records},
                          {"warnings", f.warnings}});
     return {{"packets", r.packets.size()},
             {"problems", r.problems},

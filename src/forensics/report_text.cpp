@@ -93,7 +93,8 @@ const char* who_checks_outer(CsumState s) {
         case CsumState::good:
             return "complete: the receiving host's UDP stack verifies it";
         case CsumState::partial:
-            return "partial: the underlay device (or the local stack trusting it) finishes it";
+            return "partial, left for the underlay NIC to finish (a veth passes it on, marked, "
+                   "and the receiving host's stack trusts the mark)";
         case CsumState::bad:
             return "wrong: the receiving host's UDP stack drops the datagram";
         case CsumState::illegal_zero:
@@ -122,8 +123,8 @@ void tunnel_section(const TraceResult& r, Line&& line) {
             outer_problems +=
                 fmt::format(", {} {}", r.outer_count[i], to_string(static_cast<VerdictStatus>(i)));
     line(
-        fmt::format("tunnels: {} packets seen encapsulated; outer UDP checksums: {}; outer "
-                    "verdicts: {} ok{}",
+        fmt::format("tunnels: {} packets seen encapsulated; their outer UDP checksums, per "
+                    "sighting: {}; outer verdicts: {} ok{}",
                     r.encapsulated, states, r.outer_count[0], outer_problems));
     // The example: a packet seen both plain and encapsulated, partial where it was sent,
     // at the most points; failing that the first encapsulated packet.

@@ -144,6 +144,11 @@ Encap read_encap(std::span<const std::uint8_t> frame, const net::ParsedHeaders& 
     e.csum = check.stored;
     const std::size_t end = std::min<std::size_t>(frame.size(), o.l3_end);
     e.payload_digest = end > o.payload ? digest(frame.data() + o.payload, end - o.payload) : 0;
+    // A super-datagram repeats the tunnel header right after the first inner packet (equal
+    // sized datagrams, so no padding between them).
+    const std::uint32_t next = parsed.inner.l3_end;
+    e.udp_gso = next != net::kAbsent && next + 8 <= end &&
+                std::memcmp(&frame[next], &frame[parsed.tunnel_offset], 8) == 0;
     return e;
 }
 

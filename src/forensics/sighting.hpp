@@ -52,6 +52,10 @@ struct Encap {
     // checksum field holds the seed. This is the mark as it applies to the outer level.
     capture::KernelMark kmark = capture::KernelMark::unknown;
     std::uint64_t payload_digest = 0;  // of the UDP payload (tunnel header and inner frame)
+    // The record is a UDP GSO super-datagram, captured before the host stack segmented it:
+    // more tunnel datagrams follow the first in its payload. Only the first is judged (the
+    // capture does not record the segment size that would split the rest).
+    bool udp_gso = false;
 };
 
 struct Sighting {

@@ -292,5 +292,33 @@ TEST(CsumTraceTunnel, PlainUdpOnTheTunnelPortWithoutAnInnerIpPacketStaysOuter) {
     EXPECT_EQ(sighting(r, 0, 0).state, CsumState::good);
 }
 
+// A capture before the host stack segmented a UDP GSO send: one record, several tunnel
+// datagrams. The first is judged; the record is counted and the file's summary warns.
+TEST(CsumTraceTunnel, UdpGsoSuperDatagramIsCountedAndWarned) {
+    FrameSpec o = outer_spec(CsumFill::correct);
+    o.l4 = testlib::kUdp;
+    o.dport = 4789;
+    const Frame in = testlib::build_frame(inner_spec(CsumFill::correct));
+    for (int i = 0; i < 2; ++i) {
+        const std::uint8_t vxlan_header[8] = {0x08, 0, 0, 0, 0, 0, 42, 0};
+        o.payload.insert(o.payload.end(), vxlan_header, vxlan_header + 8);
+        o.payload.insert(o.payload.end(), in.bytes.begin(), in.bytes.end());
+    }
+    Points p;
+    p.add("ha", 1000, {testlib::build_frame(o).bytes, Direction::outbound, KernelMark::none});
+    p.add(
+        "hb", 2000,
+        {vxlan(CsumFill::correct, CsumFill::correct).bytes, Direction::inbound, KernelMark::none});
+    const TraceResult r = p.run();
+    ASSERT_EQ(r.packets.size(), 1u) << render_text(r);
+    EXPECT_TRUE(sighting(r, 0, 0).encap.udp_gso);
+    EXPECT_FALSE(sighting(r, 0, 1).encap.udp_gso);
+    EXPECT_EQ(r.files[0].udp_gso_records, 1u);
+    EXPECT_EQ(r.files[1].udp_gso_records, 0u);
+    ASSERT_EQ(r.files[0].warnings.size(), 1u);
+    EXPECT_NE(r.files[0].warnings[0].find("UDP GSO super-datagrams"), std::string::npos);
+    EXPECT_EQ(r.packets[0].verdict.status, VerdictStatus::ok);
+}
+
 }  // namespace
 }  // namespace sy::forensics
