@@ -68,6 +68,13 @@ def mark_at(row, kind, point):
     return ((row.get("marks") or {}).get(kind) or {}).get(point)
 
 
+def trace_ok(row):
+    """The lab's csum-trace cell says ok: "ok: ..." or, for a SYN or SYN/ACK, "SYN ok: ..."
+    (lab/forensics.py, describe_verdict)."""
+    text = str(row.get("trace", ""))
+    return text.startswith(("ok", "SYN ok", "SYN/ACK ok"))
+
+
 def check_working(c, name, optional=False, expect_pseudo=False):
     row = c.row(name, optional)
     if not row:
@@ -157,7 +164,7 @@ def check_overlay(c, name):
             f"{name}: TcpInCsumErrors rose: {row.get('csum_errors')}")
     c.check(not any((row.get("udp_csum_errors") or {}).values()),
             f"{name}: UdpInCsumErrors rose: {row.get('udp_csum_errors')}")
-    c.check(row.get("trace_problems") == 0 and str(row.get("trace", "")).startswith(("ok", "SYN ok", "SYN/ACK ok")),
+    c.check(row.get("trace_problems") == 0 and trace_ok(row),
             f"{name}: csum-trace found problems: {row.get('trace')}")
     c.check((row.get("encapsulated") or 0) > 0, f"{name}: csum-trace saw nothing encapsulated")
     for kind, path, order, outer_ok in (
@@ -204,8 +211,7 @@ def check_rewrite(c):
         c.check(p2.get("csum") and p3.get("csum") and p2["csum"] != p3["csum"],
                 f"switchyard-rewrite: the SYN/ACK's seed did not change with its address "
                 f"(p2 {p2}, p3 {p3})")
-        c.check(str(rw.get("trace", "")).startswith("ok"),
-                f"switchyard-rewrite: csum-trace says {rw.get('trace')}")
+        c.check(trace_ok(rw), f"switchyard-rewrite: csum-trace says {rw.get('trace')}")
 
 
 # Each scenario's checks, in the lab's order (--scenario NAME runs one).
