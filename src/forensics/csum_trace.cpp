@@ -10,6 +10,7 @@
 #include "capture/capture_reader.hpp"
 #include "forensics/correlator.hpp"
 #include "forensics/segment_diff.hpp"
+#include "forensics/udp_gso.hpp"
 
 namespace sy::forensics {
 namespace {
@@ -17,6 +18,27 @@ namespace {
 bool is_partial_state(const Sighting& s) {
     return s.state == CsumState::partial ||
            (s.state == CsumState::bad && s.kmark == capture::KernelMark::csum_notready);
+}
+
+// The datagrams after the first of a UDP GSO super-datagram, each a sighting of its own (the
+// inner packets are what the containers see one by one).
+void add_gso_datagrams(const capture::CapturedPacket& packet, std::uint32_t point,
+                       Correlator& correlator, FileSummary& summary) {
+    std::vector<std::uint8_t> buffer;
+    capture::CapturedPacket datagram;
+    for (std::uint32_t k = 1; udp_gso_datagram(packet, k, buffer, datagram); ++k) {
+        ExtractResult r = extract_sighting(datagram, point);
+        if (!r.sighting || !r.sighting->encapsulated()) continue;
+        Sighting& s = *r.sighting;
+        s.encap.udp_gso = true;
+        s.encap.gso_datagram = static_cast<std::uint16_t>(k);
+        s.encap.state = CsumState::unverifiable;
+        s.encap.ip_header = HeaderCsum::none;
+        ++summary.udp_gso_datagrams;
+        ++summary.encapsulated;
+        if (s.kmark != capture::KernelMark::unknown) ++summary.kernel_marks;
+        correlator.add(s);
+    }
 }
 
 Status read_point(const TraceInput& input, std::uint32_t point, Correlator& correlator,
@@ -61,15 +83,12 @@ Status read_point(const TraceInput& input, std::uint32_t point, Correlator& corr
         if (r.sighting->kmark != capture::KernelMark::unknown) ++summary.kernel_marks;
         if (packet.has_meta && packet.meta.has_offload) ++summary.switch_metadata;
         if (r.sighting->encapsulated()) ++summary.encapsulated;
-        if (r.sighting->encap.udp_gso) ++summary.udp_gso_records;
         correlator.add(*r.sighting);
+        if (r.sighting->encap.udp_gso) {
+            ++summary.udp_gso_records;
+            add_gso_datagrams(packet, point, correlator, summary);
+        }
     }
-    if (summary.udp_gso_records > 0)
-        summary.warnings.push_back(fmt::format(
-            "{}: {} records are UDP GSO super-datagrams (captured before the host stack "
-            "segmented them): only the first tunnel datagram of each is judged, the datagrams "
-            "after it are not seen here",
-            input.path, summary.udp_gso_records));
     if (reader->metadata_lost())
         summary.warnings.push_back(
             fmt::format("{}: per-packet options unreadable after record {} "
@@ -112,29 +131,37 @@ void count_hops(TraceResult& r) {
 // A packet's own verdict compares the level it judged (the inner one of a tunnel frame), the
 // outer verdict the outer headers.
 Status fill_changed_offsets(const std::vector<TraceInput>& inputs, TraceResult& r) {
-    std::map<std::uint32_t, std::set<std::uint64_t>> wanted;  // point -> records
+    using Key = std::pair<std::uint64_t, std::uint16_t>;  // record, datagram in it
+    std::map<std::uint32_t, std::set<Key>> wanted;        // point -> records
     for (const PacketResult& p : r.packets) {
         for (const Verdict* v : {&p.verdict, &p.outer}) {
             if (v->compare_before < 0) continue;
             for (std::int32_t pos : {v->compare_before, v->compare_after}) {
                 const Sighting& s = r.sightings[p.sightings[pos]];
-                wanted[s.point].insert(s.record);
+                wanted[s.point].insert({s.record, s.encap.gso_datagram});
             }
         }
     }
     struct Levels {
         Segments judged, outer;
     };
-    std::map<std::pair<std::uint32_t, std::uint64_t>, Levels> bytes;
-    for (const auto& [point, records] : wanted) {
+    std::map<std::pair<std::uint32_t, Key>, Levels> bytes;
+    std::vector<std::uint8_t> buffer;
+    for (const auto& [point, keys] : wanted) {
         auto reader = capture::CaptureReader::open(inputs[point].path);
         if (!reader) return reader.status();
-        capture::CapturedPacket packet;
+        capture::CapturedPacket packet, datagram;
         std::size_t found = 0;
-        while (reader->next(packet) == capture::ReadOutcome::packet) {
-            if (records.count(packet.index) == 0) continue;
-            bytes[{point, packet.index}] = {segments_of(packet), segments_of(packet, true)};
-            if (++found == records.size()) break;
+        while (found < keys.size() && reader->next(packet) == capture::ReadOutcome::packet) {
+            for (auto it = keys.lower_bound({packet.index, 0});
+                 it != keys.end() && it->first == packet.index; ++it, ++found) {
+                const capture::CapturedPacket* which = &packet;
+                if (it->second > 0) {
+                    if (!udp_gso_datagram(packet, it->second, buffer, datagram)) continue;
+                    which = &datagram;
+                }
+                bytes[{point, *it}] = {segments_of(*which), segments_of(*which, true)};
+            }
         }
     }
     for (PacketResult& p : r.packets) {
@@ -143,8 +170,8 @@ Status fill_changed_offsets(const std::vector<TraceInput>& inputs, TraceResult& 
             const Sighting& a = r.sightings[p.sightings[v->compare_before]];
             const Sighting& b = r.sightings[p.sightings[v->compare_after]];
             const bool outer = v == &p.outer;
-            const Levels& la = bytes[{a.point, a.record}];
-            const Levels& lb = bytes[{b.point, b.record}];
+            const Levels& la = bytes[{a.point, {a.record, a.encap.gso_datagram}}];
+            const Levels& lb = bytes[{b.point, {b.record, b.encap.gso_datagram}}];
             const Segments& sa = outer ? la.outer : la.judged;
             const Segments& sb = outer ? lb.outer : lb.judged;
             const bool l4 = v->layer == Layer::l4;

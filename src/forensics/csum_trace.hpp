@@ -31,11 +31,12 @@ struct FileSummary {
     std::uint64_t not_ip = 0;
     std::uint64_t other_protocol = 0;  // IP but not TCP/UDP/ICMP
     std::uint64_t unparsable = 0;
-    std::uint64_t kernel_marks = 0;     // sightings with a recorded kernel mark
-    std::uint64_t switch_metadata = 0;  // sightings with switch offload metadata
-    std::uint64_t encapsulated = 0;     // sightings of packets inside VXLAN/Geneve
-    std::uint64_t udp_gso_records = 0;  // UDP GSO super-datagrams: only the first judged
-    std::vector<std::string> warnings;  // truncated final record, lost metadata
+    std::uint64_t kernel_marks = 0;       // sightings with a recorded kernel mark
+    std::uint64_t switch_metadata = 0;    // sightings with switch offload metadata
+    std::uint64_t encapsulated = 0;       // sightings of packets inside VXLAN/Geneve
+    std::uint64_t udp_gso_records = 0;    // UDP GSO super-datagrams (split, udp_gso.hpp)
+    std::uint64_t udp_gso_datagrams = 0;  // the datagrams they held after the first
+    std::vector<std::string> warnings;    // truncated final record, lost metadata
 };
 
 struct HopSummary {

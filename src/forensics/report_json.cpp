@@ -50,7 +50,10 @@ Json encap_json(const Encap& e) {
     j["tunnel"] = tunnel_name(e.tunnel);
     j["vni"] = e.vni;
     if (e.tunnel == net::TunnelKind::geneve) j["options_length"] = e.options_length;
-    if (e.udp_gso) j["udp_gso"] = true;
+    if (e.udp_gso) {
+        j["udp_gso"] = true;
+        j["gso_datagram"] = e.gso_datagram;
+    }
     j["flow"] = flow_text(e.flow);
     j["state"] = to_string(e.state);
     j["csum"] = fmt::format("0x{:04x}", e.csum);
@@ -118,6 +121,7 @@ Json summary_json(const TraceResult& r) {
                          {"switch_metadata", f.switch_metadata},
                          {"encapsulated", f.encapsulated},
                          {"udp_gso_records", f.udp_gso_records},
+                         {"udp_gso_datagrams", f.udp_gso_datagrams},
                          {"warnings", f.warnings}});
     return {{"packets", r.packets.size()},
             {"problems", r.problems},

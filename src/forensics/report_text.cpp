@@ -259,6 +259,11 @@ std::string render_text(const TraceResult& r, std::size_t max_listed) {
                         "{} unparsable",
                         f.name, f.path, f.format, f.link_type, f.records, f.checked, f.not_ip,
                         f.other_protocol, f.unparsable));
+        if (f.udp_gso_records > 0)
+            line(
+                fmt::format("  {} UDP GSO super-datagrams (captured before the host stack "
+                            "segmented them), split: {} more tunnel datagrams judged",
+                            f.udp_gso_records, f.udp_gso_datagrams));
         for (const std::string& w : f.warnings) line("  warning: " + w);
     }
     return out;

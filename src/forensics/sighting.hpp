@@ -53,9 +53,11 @@ struct Encap {
     capture::KernelMark kmark = capture::KernelMark::unknown;
     std::uint64_t payload_digest = 0;  // of the UDP payload (tunnel header and inner frame)
     // The record is a UDP GSO super-datagram, captured before the host stack segmented it:
-    // more tunnel datagrams follow the first in its payload. Only the first is judged (the
-    // capture does not record the segment size that would split the rest).
+    // more tunnel datagrams follow the first in its payload (udp_gso.hpp splits them). Each
+    // gives a sighting; gso_datagram says which (0 the first). The outer checksum of the
+    // later ones was never in the capture (the host computes it per datagram): unverifiable.
     bool udp_gso = false;
+    std::uint16_t gso_datagram = 0;
 };
 
 struct Sighting {

@@ -190,6 +190,11 @@ def check_overlay(c, name):
     for hop in ("c1->ha", "c2->hb"):
         c.check((hops.get(hop) or {}).get("completed", 0) > 0,
                 f"{name}: no partial checksum completed on {hop}: {hops.get(hop)}")
+    # The client's packets are one packet in c1, on the underlay and in c2, also those that
+    # left host A inside UDP GSO super-datagrams: (almost) none seen in the containers only.
+    into, around = (hops.get("c1->ha") or {}).get("seen", 0), (hops.get("c1->c2") or {}).get("seen", 0)
+    c.check(into > 0 and around <= into // 50,
+            f"{name}: {around} packets seen in c1 and c2 but not on the underlay, {into} on it")
 
 
 def check_fastpath(c):

@@ -242,6 +242,27 @@ def scenarios(binary, root):
           f"{name}: {rc} {pkt['verdict']} {pkt['outer_verdict']}")
     agree_with_tshark(name, doc, paths)
 
+    # A UDP GSO super-datagram captured on the sending host (outer headers once, then three
+    # VXLAN datagrams back to back, the last shorter), received as three datagrams: three
+    # packets, each seen at both points.
+    name = "udp-gso-super-datagram"
+    inners = [ip_bytes(tcp(C1, C2, 40000, 8080, "A", 1000 + 100 * i, payload=bytes([i]) * n,
+                           ipid=20 + i), "good") for i, n in enumerate((100, 100, 30))]
+    chunks = b"".join(raw(VXLAN(vni=7, flags=0x08) / Ether(src=MAC1, dst=MAC2) / IP(x))
+                      for x in inners)
+    sent = raw(Ether(src="02:00:00:00:01:01", dst="02:00:00:00:01:02") /
+               IP(src=HA, dst=HB, id=77) / UDP(sport=4789, dport=4789) / Raw(chunks))
+    rc, doc, paths = run(binary, root, name, [
+        ("ha", [(1, sent, "out", None)]),
+        ("hb", [(2 + i, encap(x, outer="zero"), "in", None) for i, x in enumerate(inners)])])
+    check(doc["summary"]["packets"] == 3 and
+          all([s["point"] for s in p["sightings"]] == ["ha", "hb"] for p in doc["packets"]),
+          f"{name}: {[(p['tcp_flags'], [s['point'] for s in p['sightings']]) for p in doc['packets']]}")
+    files = {f["point"]: f for f in doc["summary"]["files"]}
+    check(files["ha"]["udp_gso_records"] == 1 and files["ha"]["udp_gso_datagrams"] == 2,
+          f"{name}: {files['ha']}")
+    check(rc == 0 and doc["summary"]["problems"] == 0, f"{name}: {rc} {doc['summary']}")
+
     # Two different packets on the underlay are two packets (the inner headers differ).
     name = "two-packets"
     rc, doc, paths = run(binary, root, name, [

@@ -293,31 +293,53 @@ TEST(CsumTraceTunnel, PlainUdpOnTheTunnelPortWithoutAnInnerIpPacketStaysOuter) {
 }
 
 // A capture before the host stack segmented a UDP GSO send: one record, several tunnel
-// datagrams. The first is judged; the record is counted and the file's summary warns.
-TEST(CsumTraceTunnel, UdpGsoSuperDatagramIsCountedAndWarned) {
-    FrameSpec o = outer_spec(CsumFill::correct);
+// datagrams (two full ones and a shorter last). Each inner packet is a sighting, found again
+// as the datagrams the far end received one by one.
+TEST(CsumTraceTunnel, UdpGsoSuperDatagramIsSplitIntoItsDatagrams) {
+    FrameSpec o = outer_spec(CsumFill::seed);
     o.l4 = testlib::kUdp;
     o.dport = 4789;
-    const Frame in = testlib::build_frame(inner_spec(CsumFill::correct));
-    for (int i = 0; i < 2; ++i) {
+    std::vector<std::vector<std::uint8_t>> received;
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        FrameSpec in = inner_spec(CsumFill::correct);
+        in.tcp_flags = testlib::kAck;
+        in.seq = 1000 + 100 * i;
+        in.ip_id = static_cast<std::uint16_t>(10 + i);
+        in.payload = testlib::make_payload(i < 2 ? 100 : 40, i);
+        const Frame inner = testlib::build_frame(in);
         const std::uint8_t vxlan_header[8] = {0x08, 0, 0, 0, 0, 0, 42, 0};
         o.payload.insert(o.payload.end(), vxlan_header, vxlan_header + 8);
-        o.payload.insert(o.payload.end(), in.bytes.begin(), in.bytes.end());
+        o.payload.insert(o.payload.end(), inner.bytes.begin(), inner.bytes.end());
+        std::uint32_t shift = 0;
+        received.push_back(testlib::build_vxlan(outer_spec(CsumFill::zero), inner, shift).bytes);
     }
     Points p;
-    p.add("ha", 1000, {testlib::build_frame(o).bytes, Direction::outbound, KernelMark::none});
-    p.add(
-        "hb", 2000,
-        {vxlan(CsumFill::correct, CsumFill::correct).bytes, Direction::inbound, KernelMark::none});
+    p.add("ha", 1000,
+          {testlib::build_frame(o).bytes, Direction::outbound, KernelMark::csum_notready});
+    for (std::size_t i = 0; i < received.size(); ++i)
+        p.add(fmt::format("hb{}", i), 2000 + i,
+              {received[i], Direction::inbound, KernelMark::none});
     const TraceResult r = p.run();
-    ASSERT_EQ(r.packets.size(), 1u) << render_text(r);
-    EXPECT_TRUE(sighting(r, 0, 0).encap.udp_gso);
-    EXPECT_FALSE(sighting(r, 0, 1).encap.udp_gso);
+    ASSERT_EQ(r.packets.size(), 3u) << render_text(r);
     EXPECT_EQ(r.files[0].udp_gso_records, 1u);
-    EXPECT_EQ(r.files[1].udp_gso_records, 0u);
-    ASSERT_EQ(r.files[0].warnings.size(), 1u);
-    EXPECT_NE(r.files[0].warnings[0].find("UDP GSO super-datagrams"), std::string::npos);
-    EXPECT_EQ(r.packets[0].verdict.status, VerdictStatus::ok);
+    EXPECT_EQ(r.files[0].udp_gso_datagrams, 2u);
+    EXPECT_TRUE(r.files[0].warnings.empty());
+    for (std::size_t i = 0; i < 3; ++i) {
+        const PacketResult& pk = r.packets[i];
+        ASSERT_EQ(pk.sightings.size(), 2u) << i << render_text(r);
+        const Sighting& at_ha = r.sightings[pk.sightings[0]];
+        EXPECT_EQ(at_ha.point, 0u);
+        EXPECT_TRUE(at_ha.encap.udp_gso);
+        EXPECT_EQ(at_ha.encap.gso_datagram, i);
+        EXPECT_EQ(at_ha.state, CsumState::good);
+        // The first carries the super-datagram's outer seed; the others' were never captured.
+        EXPECT_EQ(at_ha.encap.state, i == 0 ? CsumState::partial : CsumState::unverifiable);
+        EXPECT_EQ(r.sightings[pk.sightings[1]].point, i + 1);
+        EXPECT_EQ(pk.verdict.status, VerdictStatus::ok) << pk.verdict.reason;
+    }
+    const auto doc = nlohmann::json::parse(render_json(r));
+    EXPECT_EQ(doc["packets"][2]["sightings"][0]["encap"]["gso_datagram"], 2);
+    EXPECT_EQ(doc["summary"]["files"][0]["udp_gso_datagrams"], 2);
 }
 
 }  // namespace
