@@ -159,8 +159,9 @@ void tunnel_section(const TraceResult& r, Line&& line) {
     const Sighting& last = r.sightings[best->sightings.back()];
     line(fmt::format("  inner checksum: {} ({}); verdict {}", who_checks_inner(last),
                      r.points[last.point], verdict_summary(r, best->verdict)));
-    for (std::uint32_t idx : best->sightings) {
-        const Sighting& s = r.sightings[idx];
+    // The outer checksum as it arrives: its last sighting on the underlay.
+    for (auto it = best->sightings.rbegin(); it != best->sightings.rend(); ++it) {
+        const Sighting& s = r.sightings[*it];
         if (!s.encapsulated()) continue;
         line(fmt::format("  outer UDP checksum: {} ({}); verdict {}",
                          who_checks_outer(s.encap.state), r.points[s.point],
