@@ -89,9 +89,49 @@ def veth_lesson_table(results):
     return _table(headers, rows)
 
 
+def _path_cell(path):
+    """c1 partial[notready] > ha good/outer partial[notready] > ..."""
+    if not path:
+        return "-"
+    cells = []
+    for s in path:
+        text = f"{s['point']} {s['state']}"
+        if s.get("kmark"):
+            text += f"[{s['kmark'].removeprefix('csum_')}]"
+        if s.get("outer"):
+            text += f"/outer {s['outer']}"
+            if s.get("outer_kmark"):
+                text += f"[{s['outer_kmark'].removeprefix('csum_')}]"
+        cells.append(text)
+    return " > ".join(cells)
+
+
+def overlay_table(results):
+    headers = ["scenario", "download", "TcpInCsumErrors", "UdpInCsumErrors", "SYN path",
+               "SYN/ACK path", "csum-trace verdict"]
+    rows = []
+    for scenario, row in results:
+        if not row.get("available"):
+            rows.append([scenario.name, row.get("note") or row.get("error", "?")])
+            continue
+        rows.append([scenario.name,
+                     f"{row['file_mb']} MiB, " + _outcome(row["sha256_match"],
+                                                          scenario.expect_success),
+                     _errors_cell(row.get("csum_errors")),
+                     _errors_cell(row.get("udp_csum_errors")),
+                     _path_cell(row.get("syn_path")), _path_cell(row.get("synack_path")),
+                     row.get("trace", "")])
+    return _table(headers, rows)
+
+
+OVERLAY_LEGEND = """Path cells: each point the packet was seen at, in travel order (c1 client container eth0, ha
+host A's underlay, hb host B's underlay, c2 server container eth0), with the inner TCP
+checksum's state and, on the underlay, the outer UDP checksum's ([the kernel's mark])."""
+
+
 def render_text(results):
     parts = []
-    by_table = {"handshake": [], "veth_lesson": []}
+    by_table = {"handshake": [], "veth_lesson": [], "overlay": []}
     for scenario, row in results:
         by_table[scenario.table].append((scenario, row))
     if by_table["handshake"]:
@@ -100,6 +140,13 @@ def render_text(results):
     if by_table["veth_lesson"]:
         parts += ["The veth lesson: a Switchyard port corrupts 1% of payloads during a download",
                   "", veth_lesson_table(by_table["veth_lesson"]), ""]
+    if by_table["overlay"]:
+        parts += ["Across an overlay: two Switchyard hosts joined by VXLAN, a download between "
+                  "their containers", "", overlay_table(by_table["overlay"]), "",
+                  OVERLAY_LEGEND, ""]
+        for _scenario, row in by_table["overlay"]:
+            if row.get("tunnel_report"):
+                parts += ["csum-trace on the overlay:"] + row["tunnel_report"] + [""]
     parts.append("Scenarios:")
     for scenario, row in results:
         fast = (f" (This run: the kernel fast path forwarded {row['fastpath_frames']} frames.)"

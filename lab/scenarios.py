@@ -7,7 +7,7 @@ the outcome the story expects, so the lab can say when reality disagrees.
 from dataclasses import dataclass
 from typing import Callable
 
-from . import handshake, veth_lesson
+from . import handshake, overlay as overlay_run, veth_lesson
 from .switches import LinuxBridge, OvsUserspace, Switchyard
 from .topology import Offloads
 
@@ -95,11 +95,23 @@ def corruption_unsafe(opts):
     return veth_lesson.run("corrupt-unsafe", unsafe_mark_verified=True, opts=opts)
 
 
+def overlay(opts):
+    """The story across an overlay: two hosts (namespaces), each its own Switchyard daemon
+    with a VXLAN port, a container on each with default offloads, a download between them.
+    The client's partial checksums are finished by host A's switch before encapsulation (the
+    far end of a tunnel cannot finish them), travel complete inside the tunnel, and are
+    checked by the receiving container's kernel. The outer UDP checksum: host A's port
+    (--csum) leaves it partial for the underlay NIC, the veth passes it on marked and host
+    B's stack trusts the mark; host B's port sends zero, which nobody checks. csum-trace
+    follows each packet container -> underlay -> container."""
+    return overlay_run.run("overlay", opts)
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
     run: Callable
-    table: str            # "handshake" or "veth_lesson"
+    table: str            # "handshake", "veth_lesson" or "overlay"
     expect_success: bool  # page fetched / file intact, as the story says
 
     @property
@@ -119,4 +131,5 @@ SCENARIOS = [
     Scenario("ovs-tx-off", ovs_tx_off, "handshake", True),
     Scenario("corrupt-safe", corruption_safe, "veth_lesson", True),
     Scenario("corrupt-unsafe", corruption_unsafe, "veth_lesson", False),
+    Scenario("overlay", overlay, "overlay", True),
 ]

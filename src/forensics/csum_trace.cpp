@@ -10,6 +10,7 @@
 #include "capture/capture_reader.hpp"
 #include "forensics/correlator.hpp"
 #include "forensics/segment_diff.hpp"
+#include "forensics/udp_gso.hpp"
 
 namespace sy::forensics {
 namespace {
@@ -17,6 +18,27 @@ namespace {
 bool is_partial_state(const Sighting& s) {
     return s.state == CsumState::partial ||
            (s.state == CsumState::bad && s.kmark == capture::KernelMark::csum_notready);
+}
+
+// The datagrams after the first of a UDP GSO super-datagram, each a sighting of its own (the
+// inner packets are what the containers see one by one).
+void add_gso_datagrams(const capture::CapturedPacket& packet, std::uint32_t point,
+                       Correlator& correlator, FileSummary& summary) {
+    std::vector<std::uint8_t> buffer;
+    capture::CapturedPacket datagram;
+    for (std::uint32_t k = 1; udp_gso_datagram(packet, k, buffer, datagram); ++k) {
+        ExtractResult r = extract_sighting(datagram, point);
+        if (!r.sighting || !r.sighting->encapsulated()) continue;
+        Sighting& s = *r.sighting;
+        s.encap.udp_gso = true;
+        s.encap.gso_datagram = static_cast<std::uint16_t>(k);
+        s.encap.state = CsumState::unverifiable;
+        s.encap.ip_header = HeaderCsum::none;
+        ++summary.udp_gso_datagrams;
+        ++summary.encapsulated;
+        if (s.kmark != capture::KernelMark::unknown) ++summary.kernel_marks;
+        correlator.add(s);
+    }
 }
 
 Status read_point(const TraceInput& input, std::uint32_t point, Correlator& correlator,
@@ -35,9 +57,8 @@ Status read_point(const TraceInput& input, std::uint32_t point, Correlator& corr
             // Not one packet could be read: there is nothing to vouch for, so this is bad
             // input, not "all 0 packets kept correct checksums".
             if (summary.records == 0)
-                return Status(Errc::corrupt,
-                              fmt::format("{}: no readable packet ({})", input.path,
-                                          reader->message()));
+                return Status(Errc::corrupt, fmt::format("{}: no readable packet ({})", input.path,
+                                                         reader->message()));
             summary.warnings.push_back(reader->message());
             break;
         }
@@ -61,7 +82,12 @@ Status read_point(const TraceInput& input, std::uint32_t point, Correlator& corr
         ++summary.checked;
         if (r.sighting->kmark != capture::KernelMark::unknown) ++summary.kernel_marks;
         if (packet.has_meta && packet.meta.has_offload) ++summary.switch_metadata;
+        if (r.sighting->encapsulated()) ++summary.encapsulated;
         correlator.add(*r.sighting);
+        if (r.sighting->encap.udp_gso) {
+            ++summary.udp_gso_records;
+            add_gso_datagrams(packet, point, correlator, summary);
+        }
     }
     if (reader->metadata_lost())
         summary.warnings.push_back(
@@ -88,9 +114,9 @@ void count_hops(TraceResult& r) {
             ++h.seen;
             if (is_partial_state(a) && (b.state == CsumState::good)) ++h.completed;
         }
-        const Verdict& v = p.verdict;
-        if (is_problem(v.status) && v.to_point != kNoPoint)
-            ++hop_at(v.from_point, v.to_point).broken;
+        if (!is_problem(p)) continue;
+        const Verdict& v = problem_verdict(p);
+        if (v.to_point != kNoPoint) ++hop_at(v.from_point, v.to_point).broken;
     }
     // Hops in path order: forward ones by their first point, then the reverse ones.
     for (auto& [key, h] : hops) r.hops.push_back(h);
@@ -102,36 +128,55 @@ void count_hops(TraceResult& r) {
 }
 
 // Second read, only for corrupted packets: which bytes changed between the two sightings.
+// A packet's own verdict compares the level it judged (the inner one of a tunnel frame), the
+// outer verdict the outer headers.
 Status fill_changed_offsets(const std::vector<TraceInput>& inputs, TraceResult& r) {
-    std::map<std::uint32_t, std::set<std::uint64_t>> wanted;  // point -> records
+    using Key = std::pair<std::uint64_t, std::uint16_t>;  // record, datagram in it
+    std::map<std::uint32_t, std::set<Key>> wanted;        // point -> records
     for (const PacketResult& p : r.packets) {
-        const Verdict& v = p.verdict;
-        if (v.compare_before < 0) continue;
-        for (std::int32_t pos : {v.compare_before, v.compare_after}) {
-            const Sighting& s = r.sightings[p.sightings[pos]];
-            wanted[s.point].insert(s.record);
+        for (const Verdict* v : {&p.verdict, &p.outer}) {
+            if (v->compare_before < 0) continue;
+            for (std::int32_t pos : {v->compare_before, v->compare_after}) {
+                const Sighting& s = r.sightings[p.sightings[pos]];
+                wanted[s.point].insert({s.record, s.encap.gso_datagram});
+            }
         }
     }
-    std::map<std::pair<std::uint32_t, std::uint64_t>, Segments> bytes;
-    for (const auto& [point, records] : wanted) {
+    struct Levels {
+        Segments judged, outer;
+    };
+    std::map<std::pair<std::uint32_t, Key>, Levels> bytes;
+    std::vector<std::uint8_t> buffer;
+    for (const auto& [point, keys] : wanted) {
         auto reader = capture::CaptureReader::open(inputs[point].path);
         if (!reader) return reader.status();
-        capture::CapturedPacket packet;
-        while (reader->next(packet) == capture::ReadOutcome::packet) {
-            if (records.count(packet.index) == 0) continue;
-            bytes[{point, packet.index}] = segments_of(packet);
-            if (bytes.size() == records.size()) break;
+        capture::CapturedPacket packet, datagram;
+        std::size_t found = 0;
+        while (found < keys.size() && reader->next(packet) == capture::ReadOutcome::packet) {
+            for (auto it = keys.lower_bound({packet.index, 0});
+                 it != keys.end() && it->first == packet.index; ++it, ++found) {
+                const capture::CapturedPacket* which = &packet;
+                if (it->second > 0) {
+                    if (!udp_gso_datagram(packet, it->second, buffer, datagram)) continue;
+                    which = &datagram;
+                }
+                bytes[{point, *it}] = {segments_of(*which), segments_of(*which, true)};
+            }
         }
     }
     for (PacketResult& p : r.packets) {
-        Verdict& v = p.verdict;
-        if (v.compare_before < 0) continue;
-        const Sighting& a = r.sightings[p.sightings[v.compare_before]];
-        const Sighting& b = r.sightings[p.sightings[v.compare_after]];
-        const Segments& sa = bytes[{a.point, a.record}];
-        const Segments& sb = bytes[{b.point, b.record}];
-        const bool l4 = v.layer == Layer::l4;
-        diff_bytes(l4 ? sa.l4 : sa.ip_header, l4 ? sb.l4 : sb.ip_header, v);
+        for (Verdict* v : {&p.verdict, &p.outer}) {
+            if (v->compare_before < 0) continue;
+            const Sighting& a = r.sightings[p.sightings[v->compare_before]];
+            const Sighting& b = r.sightings[p.sightings[v->compare_after]];
+            const bool outer = v == &p.outer;
+            const Levels& la = bytes[{a.point, {a.record, a.encap.gso_datagram}}];
+            const Levels& lb = bytes[{b.point, {b.record, b.encap.gso_datagram}}];
+            const Segments& sa = outer ? la.outer : la.judged;
+            const Segments& sb = outer ? lb.outer : lb.judged;
+            const bool l4 = v->layer == Layer::l4;
+            diff_bytes(l4 ? sa.l4 : sa.ip_header, l4 ? sb.l4 : sb.ip_header, *v);
+        }
     }
     return {};
 }
@@ -202,11 +247,18 @@ Result<TraceResult> run_csum_trace(const std::vector<TraceInput>& inputs) {
         PacketResult p;
         p.sightings = std::move(groups[g].sightings);
         p.verdict = judge(p.sightings, r.sightings, r.points);
+        for (std::uint32_t idx : p.sightings)
+            if (r.sightings[idx].encapsulated()) p.encapsulated = true;
+        if (p.encapsulated) {
+            p.outer = judge_outer(p.sightings, r.sightings, r.points);
+            ++r.encapsulated;
+            ++r.outer_count[static_cast<int>(p.outer.status)];
+        }
         ++r.count[static_cast<int>(p.verdict.status)];
-        if (is_problem(p.verdict.status)) ++r.problems;
+        if (is_problem(p)) ++r.problems;
         if (p.verdict.offload_at_sender) ++r.offload_at_sender;
         if (!p.verdict.certain) ++r.uncertain;
-        if (!p.verdict.certain && is_problem(p.verdict.status)) ++r.problems_inferred;
+        if (is_problem(p) && !problem_verdict(p).certain) ++r.problems_inferred;
         r.packets.push_back(std::move(p));
     }
     count_hops(r);

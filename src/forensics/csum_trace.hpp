@@ -31,9 +31,12 @@ struct FileSummary {
     std::uint64_t not_ip = 0;
     std::uint64_t other_protocol = 0;  // IP but not TCP/UDP/ICMP
     std::uint64_t unparsable = 0;
-    std::uint64_t kernel_marks = 0;     // sightings with a recorded kernel mark
-    std::uint64_t switch_metadata = 0;  // sightings with switch offload metadata
-    std::vector<std::string> warnings;  // truncated final record, lost metadata
+    std::uint64_t kernel_marks = 0;       // sightings with a recorded kernel mark
+    std::uint64_t switch_metadata = 0;    // sightings with switch offload metadata
+    std::uint64_t encapsulated = 0;       // sightings of packets inside VXLAN/Geneve
+    std::uint64_t udp_gso_records = 0;    // UDP GSO super-datagrams (split, udp_gso.hpp)
+    std::uint64_t udp_gso_datagrams = 0;  // the datagrams they held after the first
+    std::vector<std::string> warnings;    // truncated final record, lost metadata
 };
 
 struct HopSummary {
@@ -46,8 +49,21 @@ struct HopSummary {
 
 struct PacketResult {
     std::vector<std::uint32_t> sightings;  // indices into TraceResult::sightings, travel order
-    Verdict verdict;
+    Verdict verdict;            // the packet (the inner one where it was seen encapsulated)
+    bool encapsulated = false;  // seen inside a VXLAN/Geneve tunnel at one point or more
+    Verdict outer;              // encapsulated: the tunnel's outer headers (judge_outer)
 };
+
+// A packet is broken when its own checksums are, or the outer ones of its tunnel.
+inline bool is_problem(const PacketResult& p) {
+    return is_problem(p.verdict.status) || (p.encapsulated && is_problem(p.outer.status));
+}
+// The verdict that makes it a problem (the packet's own first), else the packet's.
+inline const Verdict& problem_verdict(const PacketResult& p) {
+    return !is_problem(p.verdict.status) && p.encapsulated && is_problem(p.outer.status)
+               ? p.outer
+               : p.verdict;
+}
 
 struct TraceResult {
     std::vector<std::string> points;
@@ -60,6 +76,8 @@ struct TraceResult {
     std::uint64_t offload_at_sender = 0;
     std::uint64_t uncertain = 0;
     std::uint64_t problems_inferred = 0;  // problems resting on position, not on a mark
+    std::uint64_t encapsulated = 0;       // packets seen inside a tunnel
+    std::uint64_t outer_count[7] = {};    // their outer verdicts, by VerdictStatus
 };
 
 // Reads and analyses. An unreadable file is an error (exit status 2 for the verb); a

@@ -53,6 +53,18 @@ std::string tcp_flags_text(std::uint8_t flags) {
     return s;
 }
 
+const char* tunnel_name(net::TunnelKind t) {
+    switch (t) {
+        case net::TunnelKind::vxlan:
+            return "vxlan";
+        case net::TunnelKind::geneve:
+            return "geneve";
+        case net::TunnelKind::none:
+            return "none";
+    }
+    return "?";
+}
+
 const char* basis_text(Basis b) {
     switch (b) {
         case Basis::bytes:

@@ -2,18 +2,19 @@
 
 #include <algorithm>
 
+#include "forensics/sighting.hpp"
 #include "net/parse.hpp"
 
 namespace sy::forensics {
 
-Segments segments_of(const capture::CapturedPacket& packet) {
+Segments segments_of(const capture::CapturedPacket& packet, bool outer) {
     Segments out;
     if (!packet.is_ip) return out;
     const auto frame = packet.network_bytes();
     net::ParseOptions options;
     options.link = packet.parse_link;
-    options.parse_tunnels = false;
-    const net::HeaderLayers h = net::parse(frame, options).outer;
+    const net::ParsedHeaders parsed = net::parse(frame, options);
+    const net::HeaderLayers h = !outer && judges_inner(parsed) ? parsed.inner : parsed.outer;
     if (h.l3 == net::kAbsent || h.l4 == net::kAbsent || h.l4 > frame.size() || h.l3 > h.l4)
         return out;
     const std::size_t ip_header_end =

@@ -15,7 +15,9 @@ struct Segments {
     std::vector<std::uint8_t> l4;         // L4 header and the captured payload
 };
 
-Segments segments_of(const capture::CapturedPacket& packet);
+// `outer`: the outer headers of a tunnel frame; else the level extract_sighting judges (the
+// inner packet of a VXLAN/Geneve frame, see judges_inner).
+Segments segments_of(const capture::CapturedPacket& packet, bool outer = false);
 
 // Fills v.changed_offsets (at most kMaxListedOffsets) and v.changed_total. Offsets are from
 // the start of the given segments; bytes past the shorter one count as changed.

@@ -94,23 +94,90 @@ std::uint64_t digest(const std::uint8_t* data, std::size_t size, std::uint64_t s
     return mix(h, tail);
 }
 
+bool judges_inner(const net::ParsedHeaders& parsed) {
+    if (parsed.tunnel == net::TunnelKind::none) return false;
+    const net::HeaderLayers& in = parsed.inner;
+    if (in.l3_kind != net::L3Kind::ipv4 && in.l3_kind != net::L3Kind::ipv6) return false;
+    if (in.l3_end == net::kAbsent) return false;
+    const bool later_fragment = in.is_fragment && !in.is_first_fragment;
+    return later_fragment || (in.l4 != net::kAbsent && in.payload != net::kAbsent);
+}
+
+namespace {
+
+// Addresses, TTL, IP ID and the IPv4 header checksum of one level.
+void read_ip(std::span<const std::uint8_t> frame, const net::HeaderLayers& h, Flow& flow,
+             std::uint8_t& ttl, std::uint16_t& ip_id, HeaderCsum& ip_header,
+             std::uint16_t& ip_csum) {
+    const std::uint8_t* ip = &frame[h.l3];
+    flow.proto = h.ip_proto;
+    if (h.l3_kind == net::L3Kind::ipv4) {
+        flow.ip_version = 4;
+        std::memcpy(flow.src.data(), ip + net::ipv4::kSrcOffset, 4);
+        std::memcpy(flow.dst.data(), ip + net::ipv4::kDstOffset, 4);
+        ttl = net::ipv4::ttl(ip);
+        ip_id = net::ipv4::id(ip);
+        ip_csum = net::ipv4::checksum(ip);
+        ip_header = net::ipv4_header_checksum_ok(frame, h) ? HeaderCsum::good : HeaderCsum::bad;
+    } else {
+        flow.ip_version = 6;
+        std::memcpy(flow.src.data(), ip + 8, 16);
+        std::memcpy(flow.dst.data(), ip + 24, 16);
+        ttl = ip[7];
+    }
+}
+
+// The outer level of a tunnel frame judged as the inner one is: its UDP checksum, IP header.
+Encap read_encap(std::span<const std::uint8_t> frame, const net::ParsedHeaders& parsed) {
+    Encap e;
+    const net::HeaderLayers& o = parsed.outer;
+    e.tunnel = parsed.tunnel;
+    e.vni = parsed.vni;
+    if (parsed.tunnel == net::TunnelKind::geneve && parsed.tunnel_offset + 1 <= frame.size())
+        e.options_length = static_cast<std::uint16_t>((frame[parsed.tunnel_offset] & 0x3F) * 4);
+    read_ip(frame, o, e.flow, e.ttl, e.ip_id, e.ip_header, e.ip_csum);
+    const std::uint8_t* udp = &frame[o.l4];
+    e.flow.sport = load_be16(udp);
+    e.flow.dport = load_be16(udp + 2);
+    const net::L4CsumCheck check = net::check_l4_checksum(frame, o);
+    e.state = state_of(check.verdict);
+    e.csum = check.stored;
+    const std::size_t end = std::min<std::size_t>(frame.size(), o.l3_end);
+    e.payload_digest = end > o.payload ? digest(frame.data() + o.payload, end - o.payload) : 0;
+    // A super-datagram repeats the tunnel header right after the first inner packet (equal
+    // sized datagrams, so no padding between them).
+    const std::uint32_t next = parsed.inner.l3_end;
+    e.udp_gso = next != net::kAbsent && next + 8 <= end &&
+                std::memcmp(&frame[next], &frame[parsed.tunnel_offset], 8) == 0;
+    return e;
+}
+
+bool is_seed(CsumState s) {
+    return s == CsumState::partial;
+}
+
+}  // namespace
+
 ExtractResult extract_sighting(const capture::CapturedPacket& packet, std::uint32_t point) {
     ExtractResult result;
     if (!packet.is_ip) return result;
     const auto frame = packet.network_bytes();
     net::ParseOptions options;
     options.link = packet.parse_link;
-    options.parse_tunnels = false;  // the outer checksum is what each hop handles
+    options.parse_tunnels = true;  // VXLAN/Geneve: the inner packet is judged and correlated
     const net::ParsedHeaders parsed = net::parse(frame, options);
-    const net::HeaderLayers& h = parsed.outer;
+    const bool inner = judges_inner(parsed);
+    const net::HeaderLayers& h = inner ? parsed.inner : parsed.outer;
     if (h.l3_kind != net::L3Kind::ipv4 && h.l3_kind != net::L3Kind::ipv6) {
         const bool ip_cut = h.l3_kind == net::L3Kind::none && h.l3 != net::kAbsent;
         result.skipped = ip_cut ? SkipReason::unparsable : SkipReason::not_ip;
         return result;
     }
-    // Without a whole IP header there is nothing to identify or check.
-    if (parsed.status == net::ParseStatus::truncated_l3 ||
-        parsed.status == net::ParseStatus::bad_l3) {
+    // Without a whole IP header there is nothing to identify or check. (A tunnel whose inner
+    // headers are cut is judged on its outer level: `inner` is false then.)
+    if (!inner && parsed.tunnel == net::TunnelKind::none &&
+        (parsed.status == net::ParseStatus::truncated_l3 ||
+         parsed.status == net::ParseStatus::bad_l3)) {
         result.skipped = SkipReason::unparsable;
         return result;
     }
@@ -134,23 +201,9 @@ ExtractResult extract_sighting(const capture::CapturedPacket& packet, std::uint3
     s.switch_recorded = packet.has_meta && packet.meta.has_offload;
     s.switch_partial =
         packet.has_meta && packet.meta.has_offload && packet.meta.offload.is_partial();
-    s.flow.proto = proto;
-    const std::uint8_t* ip = &frame[h.l3];
-    if (h.l3_kind == net::L3Kind::ipv4) {
-        s.flow.ip_version = 4;
-        std::memcpy(s.flow.src.data(), ip + net::ipv4::kSrcOffset, 4);
-        std::memcpy(s.flow.dst.data(), ip + net::ipv4::kDstOffset, 4);
-        s.ttl = net::ipv4::ttl(ip);
-        s.ip_id = net::ipv4::id(ip);
-        s.ip_csum = net::ipv4::checksum(ip);
-        s.ip_header = net::ipv4_header_checksum_ok(frame, h) ? HeaderCsum::good : HeaderCsum::bad;
-    } else {
-        s.flow.ip_version = 6;
-        std::memcpy(s.flow.src.data(), ip + 8, 16);
-        std::memcpy(s.flow.dst.data(), ip + 24, 16);
-        s.ttl = ip[7];
-    }
+    read_ip(frame, h, s.flow, s.ttl, s.ip_id, s.ip_header, s.ip_csum);
     std::uint64_t weak = mix(mix(proto, s.flow.ip_version), s.ip_id);
+    if (inner) s.encap = read_encap(frame, parsed);
     if (later_fragment) {
         // No L4 header here: nothing to verify; identity from the IP header alone.
         s.state = CsumState::unverifiable;
@@ -169,6 +222,14 @@ ExtractResult extract_sighting(const capture::CapturedPacket& packet, std::uint3
     const net::L4CsumCheck check = net::check_l4_checksum(frame, h);
     s.state = state_of(check.verdict);
     s.csum = check.stored;
+    if (inner && s.kmark != capture::KernelMark::unknown) {
+        // One mark, two checksums: it is about the level holding the seed. With no seed at
+        // either level (a sender that seeds differently) it stays with the inner packet, as
+        // for a plain frame. The other level was recorded, unmarked.
+        const bool outer_owns = is_seed(s.encap.state) && !is_seed(s.state);
+        s.encap.kmark = outer_owns ? s.kmark : capture::KernelMark::none;
+        if (outer_owns) s.kmark = capture::KernelMark::none;
+    }
     const std::uint32_t payload_length = s.l4_length - s.l4_header_length;
     weak = mix(weak, payload_length);
     if (proto == net::kIpProtoTcp) {

@@ -117,9 +117,10 @@ const char* to_string(Basis b) {
     return "?";
 }
 
-Verdict judge(std::vector<std::uint32_t>& order, const std::vector<Sighting>& all,
-              const std::vector<std::string>& names) {
-    put_in_travel_order(order, all);
+namespace {
+
+Verdict judge_in_order(const std::vector<std::uint32_t>& order, const std::vector<Sighting>& all,
+                       const std::vector<std::string>& names) {
     Verdict v;
     // Positions (in `order`) of the sightings that can be checked.
     std::vector<std::int32_t> usable;
@@ -277,6 +278,57 @@ Verdict judge(std::vector<std::uint32_t>& order, const std::vector<Sighting>& al
     } else {
         v.reason = v.offload_at_sender ? "TX offload at the sender, completed on the way"
                                        : "checksums correct at every sighting";
+    }
+    return v;
+}
+
+// The outer level of an encapsulated sighting, as a sighting of its own.
+Sighting outer_view(const Sighting& s) {
+    Sighting o = s;
+    o.flow = s.encap.flow;
+    o.ttl = s.encap.ttl;
+    o.ip_id = s.encap.ip_id;
+    o.state = s.encap.state;
+    o.csum = s.encap.csum;
+    o.ip_header = s.encap.ip_header;
+    o.ip_csum = s.encap.ip_csum;
+    o.kmark = s.encap.kmark;
+    o.payload_digest = s.encap.payload_digest;
+    // Switch port metadata describes the frame the switch handled, the inner one.
+    o.switch_partial = o.switch_recorded = false;
+    o.encap = Encap{};
+    return o;
+}
+
+}  // namespace
+
+Verdict judge(std::vector<std::uint32_t>& order, const std::vector<Sighting>& all,
+              const std::vector<std::string>& names) {
+    put_in_travel_order(order, all);
+    return judge_in_order(order, all, names);
+}
+
+Verdict judge_outer(const std::vector<std::uint32_t>& order, const std::vector<Sighting>& all,
+                    const std::vector<std::string>& names) {
+    std::vector<Sighting> view;
+    std::vector<std::int32_t> position;  // view index -> position in `order`
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (!all[order[i]].encapsulated()) continue;
+        view.push_back(outer_view(all[order[i]]));
+        position.push_back(static_cast<std::int32_t>(i));
+    }
+    if (view.empty()) {
+        Verdict v;
+        v.status = VerdictStatus::unverifiable;
+        v.reason = "never seen encapsulated";
+        return v;
+    }
+    std::vector<std::uint32_t> view_order(view.size());
+    for (std::uint32_t i = 0; i < view.size(); ++i) view_order[i] = i;
+    Verdict v = judge_in_order(view_order, view, names);
+    if (v.compare_before >= 0) {
+        v.compare_before = position[static_cast<std::size_t>(v.compare_before)];
+        v.compare_after = position[static_cast<std::size_t>(v.compare_after)];
     }
     return v;
 }

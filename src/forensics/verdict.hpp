@@ -54,4 +54,11 @@ struct Verdict {
 Verdict judge(std::vector<std::uint32_t>& order, const std::vector<Sighting>& sightings,
               const std::vector<std::string>& names);
 
+// The outer headers (IPv4/IPv6 header, UDP checksum) of the encapsulated sightings among
+// `order` (in travel order, as judge left it), by the same rules, as a packet of their own:
+// an outer checksum broken on the underlay, or bad where it was sent, is named with its hop.
+// compare_before/after index `order`. Status unverifiable when no sighting is encapsulated.
+Verdict judge_outer(const std::vector<std::uint32_t>& order, const std::vector<Sighting>& sightings,
+                    const std::vector<std::string>& names);
+
 }  // namespace sy::forensics

@@ -4,11 +4,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "capture/capture_reader.hpp"
 #include "capture/pcapng_block_reader.hpp"
 #include "forensics/segment_diff.hpp"
 #include "forensics/sighting.hpp"
+#include "forensics/udp_gso.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace sy;
@@ -23,6 +25,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int i = 0; i < 256 && reader->next(packet) == capture::ReadOutcome::packet; ++i) {
         (void)forensics::extract_sighting(packet, 0);
         (void)forensics::segments_of(packet);
+        (void)forensics::segments_of(packet, true);
+        // A UDP GSO super-datagram's later datagrams, as csum-trace splits them.
+        std::vector<std::uint8_t> buffer;
+        capture::CapturedPacket datagram;
+        for (std::uint32_t k = 1;
+             k < 64 && forensics::udp_gso_datagram(packet, k, buffer, datagram); ++k) {
+            (void)forensics::extract_sighting(datagram, 0);
+            (void)forensics::segments_of(datagram);
+        }
     }
     return 0;
 }
