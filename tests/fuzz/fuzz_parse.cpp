@@ -54,6 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         ParseOptions options;
         options.link = link;
         const ParsedHeaders p = parse(frame, options);
+        // The common-case fast path must answer exactly as the general parse.
+        ParseOptions general = options;
+        general.common_case_fast = false;
+        require(p == parse(frame, general));
         check_layers(p.outer, size);
         check_l4_checksum(frame, p.outer);
         l4_pseudo_sum(frame, p.outer);
