@@ -3,27 +3,28 @@
 # the same driver (DPDK's vhost library) and the same cores, alternating rounds in one run, at
 # 64 B and 1500 B (docs/performance.md, "DPDK ports"; docs/dpdk.md). No hugepages.
 #
-# Each switch: one bridge, two vhost-user server ports va (port 1) and vb (port 2), flows
-# in_port=1 -> output:2 and in_port=2 -> output:1. The peer is ONE testpmd with two
-# virtio-user ports (one per socket), the io engine: --tx-first puts one burst of --burst
-# packets into each port, then everything received on one port is sent out of the other, so
-# the packets circulate through the switch in both directions, and the switch is the only
-# other busy thread. Cores: the switch forwards on CPU 1 (Switchyard: EAL -l 1, which pins the
-# daemon and its poll thread there; OVS: pmd-cpu-mask=0x2, its other threads on CPU 0), the
-# testpmd peer's lcores both sit on CPU 0. Two testpmd processes (txonly + rxonly) would put
-# a third busy poller on two CPUs: see docs/dpdk.md, "Two testpmd processes".
+# Each switch (vhost_lib.sh): one bridge, two vhost-user server ports va (port 1) and vb
+# (port 2), flows in_port=1 -> output:2 and in_port=2 -> output:1. The peer is ONE testpmd
+# with two virtio-user ports (one per socket) and the io engine: once both links are up,
+# "start tx_first 8" puts 8 bursts of --burst packets into each port, then everything received
+# on one port is sent out of the other, so packets circulate through the switch in both
+# directions and the switch's poll thread is the only other busy thread. Cores: the switch
+# forwards on CPU 1 (Switchyard: EAL -l 1, which pins the daemon and its poll thread there;
+# OVS: pmd-cpu-mask=0x2, its other threads on CPU 0); both testpmd lcores sit on CPU 0. Two
+# testpmd processes (txonly + rxonly) would put a third busy poller on two CPUs: see
+# docs/dpdk.md, "Two testpmd processes".
 #
 # The rate is measured by the peer, the same way for both switches: the packets testpmd
-# received on both ports (its per-second statistics) over SECONDS, after a warm-up second.
-# Mpps = Mpps per core (one forwarding thread each). Ratios are Switchyard / OVS-DPDK per
-# round (the rounds alternate, so each pair ran under the same machine load).
+# received on both ports ("show port stats all") over SECONDS of wall time, after a warm-up
+# second. Mpps = Mpps per core (one forwarding thread each). Ratios are Switchyard / OVS-DPDK
+# per round (the rounds alternate, so each pair ran under the same machine load).
 #
 # Usage: vhost_vs_ovs.sh [--rounds N] [--seconds S] [--sizes "64 1500"] [--burst B] SWITCHYARD_BIN
 set -eu
 rounds=3
 secs=5
 sizes="64 1500"
-burst=256
+burst=64
 while [ $# -gt 1 ]; do
     case $1 in
         --rounds) rounds=$2; shift 2 ;;
@@ -37,32 +38,19 @@ done
 sy_bin=$1
 [ -x "$sy_bin" ] || { echo "switchyard-bench: '$sy_bin' is not executable" >&2; exit 2; }
 command -v dpdk-testpmd >/dev/null || { echo "switchyard-bench: no dpdk-testpmd (package dpdk-dev)" >&2; exit 2; }
-ovs_vswitchd=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
+source "$(dirname "$0")/vhost_lib.sh"
 [ -x "$ovs_vswitchd" ] || { echo "switchyard-bench: no $ovs_vswitchd (package openvswitch-switch-dpdk)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/sy-vhost-bench.XXXXXX)
 tag=sy-vhb-$$
-# Every process started is listed in $work/pids (the rounds run in subshells), stopped by PID.
-stop_pid() {  # stop_pid PID SIGNAL: signal, wait up to 5 s, then SIGKILL
-    kill -"$2" "$1" 2>/dev/null || return 0
-    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
-cleanup() {
-    set +e
-    [ -f "$work/pids" ] && for p in $(cat "$work/pids"); do stop_pid "$p" TERM; done
-    if [ -f "$work/ovs/vswitchd.pid" ]; then stop_pid "$(cat "$work/ovs/vswitchd.pid")" TERM; fi
-    if [ -f "$work/ovs/ovsdb.pid" ]; then stop_pid "$(cat "$work/ovs/ovsdb.pid")" TERM; fi
-    [ -n "${SY_BENCH_KEEP:-}" ] && cp -r "$work" "$SY_BENCH_KEEP"
-    rm -rf "$work" /var/run/dpdk/"$tag"-*
-}
-trap cleanup EXIT
+# Every process started is listed in $work/pids (the rounds run in subshells).
+trap cleanup_vhost_bench EXIT
 
 # The peer: one testpmd, two virtio-user ports on SOCK_A and SOCK_B, io engine, driven over
-# its command line (a FIFO on stdin; stdout line-buffered so answers can be read at once). Once both ports are up it sends --burst x 8 packets into
-# each port ("start tx_first 8": a drop never starves a direction), waits a warm-up second and
-# reads the ports' RX counters SECONDS apart. Prints the Mpps received on both ports together.
+# its command line (a FIFO on stdin; stdout line-buffered so answers can be read at once).
+# Once both links are up it sends 8 bursts into each port (a packet lost while the switch set
+# up its ports cannot starve a direction), waits a warm-up second and reads the ports' RX
+# counters SECONDS apart. Prints the Mpps received on both ports together.
 run_peer() {  # run_peer SOCK_A SOCK_B SIZE LOG
     local fifo=$work/tp.fifo
     rm -f "$fifo"; mkfifo "$fifo"
@@ -112,57 +100,21 @@ run_peer() {  # run_peer SOCK_A SOCK_B SIZE LOG
     /usr/bin/python3 -c "import sys; print(f\"{(int(sys.argv[2]) - int(sys.argv[1])) / (float(sys.argv[4]) - float(sys.argv[3])) / 1e6:.3f}\")" "$n0" "$n1" "$t0" "$t1"
 }
 
-sy() { SWITCHYARD_DIR=$work/sy "$sy_bin" "$@"; }
 run_switchyard() {  # run_switchyard SIZE: prints Mpps
-    mkdir -p "$work/sy"
-    SWITCHYARD_DIR=$work/sy "$sy_bin" daemon --dpdk-args \
-        "--no-huge -m 256 --no-pci -l 1 --file-prefix=$tag-sy --no-telemetry" \
-        >"$work/sy.log" 2>&1 &
-    local pid=$!
-    echo "$pid" >>"$work/pids"
-    for _ in $(seq 100); do sy show >/dev/null 2>&1 && break; sleep 0.05; done
-    sy add-br br0 >/dev/null
-    sy add-port br0 va --type dpdkvhostuser --socket "$work/sy/va.sock" >/dev/null
-    sy add-port br0 vb --type dpdkvhostuser --socket "$work/sy/vb.sock" >/dev/null
-    sy add-flow br0 "in_port=1,actions=output:2" >/dev/null
-    sy add-flow br0 "in_port=2,actions=output:1" >/dev/null
+    start_switchyard "$work/sy"
     run_peer "$work/sy/va.sock" "$work/sy/vb.sock" "$1" "$work/tp-sy-$1.log"
     sy stats >"$work/sy-stats-$1.txt" 2>&1 || true
-    stop_pid "$pid" TERM
+    stop_pid "$sy_pid" TERM
     rm -rf "$work/sy"
 }
 
 run_ovs() {  # run_ovs SIZE: prints Mpps
-    local d=$work/ovs
-    mkdir -p "$d"
-    export OVS_RUNDIR=$d OVS_LOGDIR=$d OVS_DBDIR=$d
-    ovsdb-tool create "$d/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-    ovsdb-server "$d/conf.db" --remote=punix:"$d/db.sock" --pidfile="$d/ovsdb.pid" \
-        --unixctl="$d/ovsdb.ctl" --log-file="$d/ovsdb.log" --detach
-    local vs="ovs-vsctl --db=unix:$d/db.sock --no-wait"
-    $vs init
-    $vs set Open_vSwitch . other_config:dpdk-init=true \
-        "other_config:dpdk-extra=--no-huge --legacy-mem -m 1024 --no-pci --file-prefix=$tag-ovs" \
-        other_config:pmd-cpu-mask=0x2 other_config:dpdk-lcore-mask=0x1 \
-        "other_config:vhost-sock-dir=." other_config:per-port-memory=true
-    "$ovs_vswitchd" unix:"$d/db.sock" --pidfile="$d/vswitchd.pid" --unixctl="$d/vswitchd.ctl" \
-        --log-file="$d/vswitchd.log" --detach
-    vs="ovs-vsctl --db=unix:$d/db.sock --timeout=30"
-    $vs add-br br0 -- set bridge br0 datapath_type=netdev
-    $vs add-port br0 va -- set Interface va type=dpdkvhostuser ofport_request=1
-    $vs add-port br0 vb -- set Interface vb type=dpdkvhostuser ofport_request=2
-    local br="unix:$d/br0.mgmt"
-    ovs-ofctl del-flows "$br"
-    ovs-ofctl add-flow "$br" "in_port=1,actions=output:2"
-    ovs-ofctl add-flow "$br" "in_port=2,actions=output:1"
-    for _ in $(seq 50); do [ -S "$d/va" ] && [ -S "$d/vb" ] && break; sleep 0.1; done
-    run_peer "$d/va" "$d/vb" "$1" "$work/tp-ovs-$1.log"
-    ovs-ofctl dump-ports "$br" >"$work/ovs-ports-$1.txt" 2>&1 || true
-    ovs-appctl -t "$d/vswitchd.ctl" exit --cleanup >/dev/null 2>&1 || kill "$(cat "$d/vswitchd.pid")"
-    ovs-appctl -t "$d/ovsdb.ctl" exit >/dev/null 2>&1 || kill "$(cat "$d/ovsdb.pid")"
-    for _ in $(seq 50); do [ -e "/proc/$(cat "$d/vswitchd.pid" 2>/dev/null)" ] || break; sleep 0.1; done
-    [ -n "${SY_BENCH_KEEP:-}" ] && cp -r "$d" "$work/ovs-$1"
-    rm -rf "$d"
+    start_ovs "$work/ovs"
+    run_peer "$work/ovs/va" "$work/ovs/vb" "$1" "$work/tp-ovs-$1.log"
+    ovs-ofctl dump-ports "unix:$work/ovs/br0.mgmt" >"$work/ovs-ports-$1.txt" 2>&1 || true
+    stop_ovs "$work/ovs"
+    [ -n "${SY_BENCH_KEEP:-}" ] && cp -r "$work/ovs" "$work/ovs-log-$1"
+    rm -rf "$work/ovs"
 }
 
 echo "# vhost-user <-> vhost-user, testpmd io peer on CPU 0, switch on CPU 1; $rounds rounds x ${secs}s; $(date -u +%FT%TZ); load: $(cut -d' ' -f1-3 /proc/loadavg)"
