@@ -114,8 +114,9 @@ for s in $switches; do
             if [ "$s" = ovs-tso ]; then set -- userspace-tso-enable=true; else set --; fi
             start_ovs "$work/ovs" "$@" >>"$work/ovs-setup.log" 2>&1
             line=$(run_peers "$work/ovs/va" "$work/ovs/vb" "$s")
-            # What OVS says about packets it would not send (its log is rate-limited: a floor) (e.g. "vb: Packet dropped: No TCP
-            # checksum support" with userspace TSO, towards a guest without GUEST_CSUM.
+            # What OVS says about packets it would not send (e.g. "vb: Packet dropped: No TCP
+            # checksum support" with userspace TSO, towards a guest without GUEST_CSUM; its log
+            # is rate-limited, so the count is a floor).
             line="$line ovs_log_drops $(grep -c 'Packet dropped' "$work/ovs/vswitchd.log" || true)"
             stop_ovs "$work/ovs"
             [ -n "${SY_BENCH_KEEP:-}" ] && cp -r "$work/ovs" "$work/ovs-log-$s"
