@@ -47,11 +47,12 @@ oracle=$here/partial_csum_pcap.py
 /usr/bin/python3 "$oracle" make "$work/in.pcap" "$packets"
 /usr/bin/python3 "$oracle" empty "$work/empty.pcap" 0
 
-# testpmd for the guests: both lcores on CPU 0 (the switch forwards on CPU 1).
+# testpmd for the guests: both lcores on CPU 0 (the switch forwards on CPU 1). Run with `&`:
+# exec makes the background job testpmd itself, so $! is testpmd's PID (stopped by it).
 testpmd() {  # testpmd PREFIX ARGS...
     local prefix=$1
     shift
-    stdbuf -oL dpdk-testpmd --lcores '0@0,1@0' --no-huge -m 512 --no-pci \
+    exec stdbuf -oL dpdk-testpmd --lcores '0@0,1@0' --no-huge -m 512 --no-pci \
         --file-prefix "$tag-$prefix" --no-telemetry "$@"
 }
 
