@@ -20,7 +20,7 @@ cleanup() {
         for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$p" 2>/dev/null
     done
-    rm -rf "$work"
+    rm -rf "$work" /var/run/dpdk/sy-dp-bench-sy /var/run/dpdk/sy-dp-bench-ovs  # EAL runtime dirs
 }
 trap cleanup EXIT
 
