@@ -1,6 +1,7 @@
 #include "daemon_dpdk.hpp"
 
 #include <fmt/core.h>
+#include <sched.h>
 #include <signal.h>
 
 #ifdef SY_HAVE_DPDK
@@ -33,7 +34,16 @@ bool start_dpdk(const DpdkArgs& args, datapath::SwitchSettings& settings) {
     sigaddset(&stop_signals, SIGTERM);
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+    // The EAL also pins the calling thread to its main lcore's CPUs (the default -l 0: CPU 0),
+    // and every thread the daemon starts later, the poll thread among them, inherits that. The
+    // defaults ask for no pinning: the daemon gets its CPUs back (else its poll thread shares
+    // CPU 0 with whatever runs there while the other CPUs idle). With --dpdk-args the -l /
+    // --lcores given stand: that is how a poll thread gets a CPU of its own.
+    cpu_set_t cpus;
+    const bool had_cpus = ::sched_getaffinity(0, sizeof cpus, &cpus) == 0;
     const Status started = dpdk::init_eal(eal);
+    if (started && had_cpus && args.eal_args.empty())
+        (void)::sched_setaffinity(0, sizeof cpus, &cpus);
     pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     if (const Status& s = started; !s) {
         fmt::print(stderr, "switchyard: {}\n", s.message());

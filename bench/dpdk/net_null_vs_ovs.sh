@@ -3,7 +3,8 @@
 # DPDK driver, alternating rounds in one run (docs/performance.md, "DPDK ports"). No hugepages.
 # Each switch: one bridge, ports n0 (net_null0) and n1 (net_null1), flows in_port=n0 ->
 # output:n1 and in_port=n1 -> drop; the rate is n1's transmitted packets over the window.
-# Both switches forward on ONE poll thread (OVS: one PMD thread, pmd-cpu-mask=0x2).
+# Both switches forward on ONE poll thread on CPU 1 (Switchyard: EAL -l 1, which pins the
+# daemon there; OVS: one PMD thread, pmd-cpu-mask=0x2).
 # Usage: net_null_vs_ovs.sh SWITCHYARD_BIN [ROUNDS] [SECONDS]
 set -eu
 sy_bin=$1
@@ -19,7 +20,7 @@ cleanup() {
         for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$p" 2>/dev/null
     done
-    rm -rf "$work"
+    rm -rf "$work" /var/run/dpdk/sy-dp-bench-sy /var/run/dpdk/sy-dp-bench-ovs  # EAL runtime dirs
 }
 trap cleanup EXIT
 
@@ -27,7 +28,7 @@ sy() { SWITCHYARD_DIR=$work/sy "$sy_bin" "$@"; }
 run_switchyard() {
     mkdir -p "$work/sy"
     SWITCHYARD_DIR=$work/sy "$sy_bin" daemon --dpdk-args \
-        "--no-huge -m 256 --no-pci -l 0 --file-prefix=sy-dp-bench-sy --no-telemetry" \
+        "--no-huge -m 256 --no-pci -l 1 --file-prefix=sy-dp-bench-sy --no-telemetry" \
         >"$work/sy.log" 2>&1 &
     local pid=$!
     pids+=("$pid")
