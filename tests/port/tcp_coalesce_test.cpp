@@ -4,6 +4,7 @@
 #include "port/tunnel/tcp_coalesce.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include <cstring>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "base/bytes.hpp"
 #include "net/checksum.hpp"
 #include "packet/packet_pool.hpp"
+#include "port/tunnel/tunnel_port.hpp"
 
 namespace sy::port {
 namespace {
@@ -231,6 +233,116 @@ TEST_F(Coalesce, StopsBefore64KiB) {
     Packet* p = c.finish();
     expect_valid_super_frame(*p, 0, 1400u * n);
     pool.free(p);
+}
+
+// Through two real tunnel ports on loopback: A sends a burst of segments (with --csum, one
+// UDP_SEGMENT send), B's socket (UDP_GRO) receives them as one buffer of many datagrams, which
+// the port splits, decapsulates and merges back. Own UDP port (ctest runs tests in parallel).
+constexpr std::uint16_t kLoopbackPort = 47990;
+
+TunnelOptions loopback(std::uint16_t port, const std::string& local, const std::string& remote) {
+    TunnelOptions o;
+    o.type = TunnelType::vxlan;
+    o.local = local;
+    o.remotes = {remote};
+    o.vni = 42;
+    o.dst_port = port;
+    o.csum = true;
+    return o;
+}
+
+void send_frames(TunnelPort& port, PacketPool& pool,
+                 const std::vector<std::vector<std::uint8_t>>& frames) {
+    PacketBatch b;
+    for (const auto& f : frames) {
+        Packet* p = pool.alloc();
+        ASSERT_NE(p, nullptr);
+        std::memcpy(p->data(), f.data(), f.size());
+        p->length = static_cast<std::uint32_t>(f.size());
+        b.push(p);
+    }
+    port.tx_burst(b);
+}
+
+// Every frame B hands on within about a second, burst by burst.
+std::vector<Packet*> receive_all(TunnelPort& port, PacketPool& pool, std::size_t want_segments) {
+    std::vector<Packet*> got;
+    std::size_t segments = 0;
+    for (int i = 0; i < 100 && segments < want_segments; ++i) {
+        pollfd pfd{port.poll_fd(), POLLIN, 0};
+        ::poll(&pfd, 1, 10);
+        PacketBatch b;
+        port.rx_burst(pool, b);
+        for (Packet* p : b) {
+            got.push_back(p);
+            const std::uint32_t tcp_payload = p->length - 14 - 20 - 32;
+            segments += p->offload.gso.active()
+                            ? (tcp_payload + p->offload.gso.size - 1) / p->offload.gso.size
+                            : 1;
+        }
+    }
+    return got;
+}
+
+TEST(TunnelPortGro, ABurstOfSegmentsArrivesAsOneVerifiedSuperFrame) {
+    auto a = TunnelPort::open("vxa", loopback(kLoopbackPort, "127.0.0.1", "127.0.0.2"));
+    auto b = TunnelPort::open("vxb", loopback(kLoopbackPort, "127.0.0.2", "127.0.0.1"));
+    ASSERT_TRUE(a && b);
+    PacketPool pool(128, kSuperFrameBufferSize);
+    std::vector<std::vector<std::uint8_t>> frames;
+    for (std::uint16_t i = 0; i < 30; ++i)
+        frames.push_back(tcp_frame({.seq = 1000u + 1000u * i, .payload = 1000, .ip_id = i}));
+    send_frames(**a, pool, frames);
+    const auto got = receive_all(**b, pool, 30);
+    ASSERT_FALSE(got.empty());
+    EXPECT_LT(got.size(), 30u) << "segments were merged";
+    std::uint32_t seq = 1000;
+    for (Packet* p : got) {
+        const std::uint32_t payload = p->length - 14 - 20 - 32;
+        expect_valid_super_frame(*p, seq, payload);
+        EXPECT_TRUE(p->tunnel.present);
+        EXPECT_EQ(p->tunnel.id, 42u);
+        if (p->offload.gso.active()) {
+            EXPECT_EQ(p->offload.csum, CsumState::verified);
+            EXPECT_EQ(p->offload.gso.size, 1000);
+        } else {
+            EXPECT_EQ(p->offload.csum, CsumState::none);
+        }
+        seq += payload;
+        pool.free(p);
+    }
+    EXPECT_EQ(seq, 1000u + 30 * 1000) << "every payload byte arrived, in order";
+    std::vector<std::pair<std::string, std::uint64_t>> stats;
+    (*b)->driver_stats(stats);
+    ASSERT_EQ(stats.size(), 3u);
+    EXPECT_GT(stats[0].second, 0u) << stats[0].first;
+}
+
+TEST(TunnelPortGro, MoreFramesThanABatchHoldsAreKeptForTheNextBurst) {
+    auto a = TunnelPort::open("vxa", loopback(kLoopbackPort + 1, "127.0.0.1", "127.0.0.2"));
+    auto b = TunnelPort::open("vxb", loopback(kLoopbackPort + 1, "127.0.0.2", "127.0.0.1"));
+    ASSERT_TRUE(a && b);
+    PacketPool pool(192, kSuperFrameBufferSize);
+    // Two bursts of 32 segments of 32 different flows: nothing merges, 64 frames come out of
+    // two received buffers, more than one batch holds.
+    for (int burst = 0; burst < 2; ++burst) {
+        std::vector<std::vector<std::uint8_t>> frames;
+        for (std::uint16_t i = 0; i < 32; ++i)
+            frames.push_back(tcp_frame({.seq = 1000u * static_cast<std::uint32_t>(burst),
+                                        .payload = 1000,
+                                        .sport = static_cast<std::uint16_t>(40000 + i)}));
+        send_frames(**a, pool, frames);
+    }
+    const auto got = receive_all(**b, pool, 64);
+    ASSERT_EQ(got.size(), 64u);
+    for (std::size_t k = 0; k < got.size(); ++k) {
+        const std::uint8_t* th = got[k]->data() + 14 + 20;
+        EXPECT_EQ(load_be16(th), 40000 + k % 32) << "frame " << k << " in order";
+        EXPECT_EQ(load_be32(th + 4), 1000u * (k / 32));
+        EXPECT_EQ(got[k]->offload.csum, CsumState::none) << "a lone segment is not marked";
+        pool.free(got[k]);
+    }
+    EXPECT_EQ((*b)->counters().dropped(PortDrop::rx_no_buffer), 0u);
 }
 
 }  // namespace
