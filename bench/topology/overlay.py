@@ -9,8 +9,12 @@ TSO on). Per round and contender: iperf3 TCP, one stream, container on host A to
 on host B, for S seconds. The table shows per contender the median Gbit/s and the median of
 the per-round ratios Switchyard / kernel.
 
+With --baseline OTHER_BINARY a third contender, another build of Switchyard (e.g. the
+commit before a change), runs in the same rounds, and the ratio Switchyard / baseline is
+printed too: a before/after comparison on the same machine load.
+
 Usage: /usr/bin/python3 bench/topology/overlay.py --switchyard BUILD/apps/switchyard/switchyard
-       [--rounds N] [--seconds S] [--csum] [--json FILE]
+       [--baseline OTHER/switchyard] [--rounds N] [--seconds S] [--csum] [--json FILE]
 """
 
 import argparse
@@ -118,23 +122,33 @@ def iperf(seconds):
     return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e9
 
 
+def spread(xs):
+    """Median and range of a list, e.g. 'median 2.47 (1.90-2.95)'."""
+    return f"median {statistics.median(xs):.2f} ({min(xs):.2f}-{max(xs):.2f})"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--switchyard", required=True)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--baseline", help="another switchyard binary, measured in the same rounds")
     ap.add_argument("--csum", action="store_true", help="outer UDP checksum on, both sides")
     ap.add_argument("--json")
     a = ap.parse_args()
-    binary = os.path.abspath(a.switchyard)
-    results = {"kernel": [], "switchyard": []}
+    binaries = {"switchyard": os.path.abspath(a.switchyard)}
+    if a.baseline:
+        binaries["baseline"] = os.path.abspath(a.baseline)
+    results = {"kernel": [], **{name: [] for name in binaries}}
     teardown()
     work = tempfile.mkdtemp(prefix="sy-tn-bench.")
     try:
+        names = list(results)
         for r in range(a.rounds):
-            for name in ("kernel", "switchyard"):
+            # Each round starts with another contender, so none always runs first or last.
+            for name in names[r % len(names):] + names[:r % len(names)]:
                 daemons = kernel_topology(a.csum) if name == "kernel" else \
-                    switchyard_topology(binary, work, a.csum)
+                    switchyard_topology(binaries[name], work, a.csum)
                 try:
                     g = iperf(a.seconds)
                 finally:
@@ -147,14 +161,23 @@ def main():
         teardown()
         shutil.rmtree(work, ignore_errors=True)
     ratios = [s / k for s, k in zip(results["switchyard"], results["kernel"])]
-    print(f"kernel bridge+vxlan  median {statistics.median(results['kernel']):.2f} Gbit/s")
-    print(f"switchyard vxlan     median {statistics.median(results['switchyard']):.2f} Gbit/s")
+    print(f"kernel bridge+vxlan  {spread(results['kernel'])} Gbit/s")
+    print(f"switchyard vxlan     {spread(results['switchyard'])} Gbit/s")
     print(f"ratio switchyard/kernel per round: {', '.join(f'{x:.2f}' for x in ratios)}; "
-          f"median {statistics.median(ratios):.2f}")
+          f"{spread(ratios)}")
+    base_ratios = []
+    if a.baseline:
+        kr = [b / k for b, k in zip(results["baseline"], results["kernel"])]
+        base_ratios = [s / b for s, b in zip(results["switchyard"], results["baseline"])]
+        print(f"baseline vxlan       {spread(results['baseline'])} Gbit/s")
+        print(f"ratio baseline/kernel per round: {', '.join(f'{x:.2f}' for x in kr)}; "
+              f"{spread(kr)}")
+        print(f"ratio switchyard/baseline per round: {', '.join(f'{x:.2f}' for x in base_ratios)}; "
+              f"{spread(base_ratios)}")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"results": results, "ratios": ratios, "csum": a.csum,
-                       "seconds": a.seconds}, f, indent=1)
+            json.dump({"results": results, "ratios": ratios, "baseline_ratios": base_ratios,
+                       "csum": a.csum, "seconds": a.seconds}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,13 @@
 // preparation finishes inner partial checksums in software and segments TCP super-frames to
 // fit the underlay, and drops other oversized frames (docs/checksum-contract.md).
 //
-// Receive: recvmmsg straight into pool buffers; the tunnel header is checked and pulled off.
-// The host stack has verified the outer UDP checksum (or it was zero); the inner frame's
-// checksums are unchecked, so it enters the switch with no checksum state (never verified).
+// Receive: recvmmsg straight into pool buffers, with UDP_GRO so that one buffer can hold many
+// datagrams of one outer flow; each datagram's tunnel header is checked and pulled off. The
+// host stack has verified the outer UDP checksum (or it was zero); the inner frame's
+// checksums are unchecked, so it enters the switch with no checksum state (never verified),
+// except that consecutive in-order TCP segments of one inner flow whose checksums we checked
+// are rebuilt into one super-frame (software GRO, tcp_coalesce.hpp), handed on as verified
+// with GSO metadata.
 
 #include <sys/socket.h>
 
@@ -26,6 +30,7 @@
 #include "base/status.hpp"
 #include "port/port.hpp"
 #include "port/tunnel/remote_learning.hpp"
+#include "port/tunnel/tcp_coalesce.hpp"
 #include "port/tunnel/tunnel_header.hpp"
 #include "port/tunnel/tunnel_options.hpp"
 #include "port/tunnel/underlay_address.hpp"
@@ -44,16 +49,24 @@ class TunnelPort final : public Port {
     void tx_burst(PacketBatch& batch) override;
     int poll_fd() const override { return fd_; }
     void refresh_counters() override;
+    // Software GRO counters: rx_gro_super_frames, rx_gro_merged_segments, rx_gro_csum_bad.
+    void driver_stats(DriverStats& out) const override;
 
     // Bytes a tunnel adds in front of the inner IP datagram: outer IP, UDP, tunnel header,
     // inner Ethernet header.
-    static std::uint32_t overhead(bool ipv6) { return (ipv6 ? 40u : 20u) + 8u + kTunnelHeaderLen + 14u; }
+    static std::uint32_t overhead(bool ipv6) {
+        return (ipv6 ? 40u : 20u) + 8u + kTunnelHeaderLen + 14u;
+    }
     std::uint32_t underlay_mtu() const { return underlay_mtu_; }
 
   private:
     static constexpr std::size_t kTxSlots = 64;
     // UDP_SEGMENT: at most this many datagrams in one send (the kernel's UDP_MAX_SEGMENTS).
     static constexpr std::size_t kMaxGsoSegments = 64;
+    // UDP_GRO: at most this many datagrams in one received buffer (the kernel's
+    // UDP_GRO_CNT_MAX), so one burst yields at most kCapacity * kMaxGroSegments frames.
+    static constexpr std::size_t kMaxGroSegments = 64;
+    static constexpr std::size_t kPendingSlots = PacketBatch::kCapacity * kMaxGroSegments;
 
     TunnelPort(std::string name, offload::PortOffloadCaps caps, int fd, TunnelOptions options,
                std::vector<UnderlayAddress> remotes, UnderlayAddress local,
@@ -71,6 +84,9 @@ class TunnelPort final : public Port {
     void flush();
     void count_tx_error(int err, std::uint64_t datagrams);
     std::uint8_t outer_tos(const Packet& p) const;
+    // Hands `p` to the batch, or keeps it for the next burst when the batch is full.
+    void emit(Packet* p, PacketBatch& batch, std::uint32_t& added);
+    void close_run(PacketBatch& batch, std::uint32_t& added);
 
     int fd_;
     TunnelOptions options_;
@@ -87,6 +103,12 @@ class TunnelPort final : public Port {
     std::array<iovec, PacketBatch::kCapacity> rx_iov_{};
     std::array<sockaddr_storage, PacketBatch::kCapacity> rx_addr_{};
     std::array<Packet*, PacketBatch::kCapacity> rx_packets_{};
+    std::array<std::array<std::uint8_t, 64>, PacketBatch::kCapacity> rx_cmsg_{};
+    bool udp_gro_ = false;  // the kernel accepted UDP_GRO on the socket
+    TcpCoalescer coalescer_;
+    // Frames of the last burst that did not fit its batch (one buffer can hold 64 datagrams).
+    std::unique_ptr<Packet*[]> pending_;
+    std::size_t pending_head_ = 0, pending_count_ = 0;
 
     std::array<TxSlot, kTxSlots> tx_{};
     std::size_t tx_count_ = 0;
