@@ -13,6 +13,7 @@
 #include "net/checksum.hpp"
 #include "packet/packet_pool.hpp"
 #include "port/tunnel/tunnel_port.hpp"
+#include "testlib/packet_util.hpp"
 
 namespace sy::port {
 namespace {
@@ -255,10 +256,8 @@ void send_frames(TunnelPort& port, PacketPool& pool,
                  const std::vector<std::vector<std::uint8_t>>& frames) {
     PacketBatch b;
     for (const auto& f : frames) {
-        Packet* p = pool.alloc();
+        Packet* p = testlib::load_packet(pool, f);
         ASSERT_NE(p, nullptr);
-        std::memcpy(p->data(), f.data(), f.size());
-        p->length = static_cast<std::uint32_t>(f.size());
         b.push(p);
     }
     port.tx_burst(b);

@@ -11,6 +11,7 @@
 
 #include "port/tunnel/remote_learning.hpp"
 #include "port/tunnel/tunnel_header.hpp"
+#include "testlib/packet_util.hpp"
 
 namespace sy::port {
 namespace {
@@ -19,8 +20,8 @@ namespace {
 // (unlikely to be used by anything else on loopback).
 constexpr std::uint16_t kBasePort = 47890;
 
-TunnelOptions vxlan(std::uint16_t port, const std::string& local,
-                    std::vector<std::string> remotes, std::uint32_t vni = 42) {
+TunnelOptions vxlan(std::uint16_t port, const std::string& local, std::vector<std::string> remotes,
+                    std::uint32_t vni = 42) {
     TunnelOptions o;
     o.type = TunnelType::vxlan;
     o.local = local;
@@ -44,10 +45,8 @@ std::vector<std::uint8_t> frame(std::uint8_t dst_last, std::uint8_t src_last, bo
 
 void send(TunnelPort& port, PacketPool& pool, const std::vector<std::uint8_t>& f) {
     PacketBatch b;
-    Packet* p = pool.alloc();
+    Packet* p = testlib::load_packet(pool, f);
     ASSERT_NE(p, nullptr);
-    std::memcpy(p->data(), f.data(), f.size());
-    p->length = static_cast<std::uint32_t>(f.size());
     b.push(p);
     port.tx_burst(b);
 }
@@ -87,7 +86,7 @@ TEST(TunnelHeader, RejectsWhatMustNotBeForwarded) {
         << "VXLAN without the I flag";
     EXPECT_EQ(parse_tunnel_header(TunnelType::vxlan, h, 10).error, TunnelRxError::short_header);
     write_tunnel_header(TunnelType::geneve, 1, h);
-    h[0] = 2;  // two words of options
+    h[0] = 2;     // two words of options
     h[1] = 0x40;  // critical
     EXPECT_EQ(parse_tunnel_header(TunnelType::geneve, h, sizeof h).error,
               TunnelRxError::critical_option);
@@ -99,19 +98,28 @@ TEST(TunnelHeader, RejectsWhatMustNotBeForwarded) {
     EXPECT_EQ(parse_tunnel_header(TunnelType::geneve, h, sizeof h).error, TunnelRxError::oam);
     h[1] = 0;
     h[0] = 0x40;  // version 1
-    EXPECT_EQ(parse_tunnel_header(TunnelType::geneve, h, sizeof h).error, TunnelRxError::bad_header);
+    EXPECT_EQ(parse_tunnel_header(TunnelType::geneve, h, sizeof h).error,
+              TunnelRxError::bad_header);
 }
 
 TEST(TunnelOptionsCheck, PreciseErrors) {
     EXPECT_TRUE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.1"})).is_ok());
-    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {})).message().find("--remote"), std::string::npos);
-    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.300"})).message().find("192.0.2.300"),
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {})).message().find("--remote"),
               std::string::npos);
-    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.1", "2001:db8::1"})).message().find("one IP version"),
+    EXPECT_NE(
+        check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.300"})).message().find("192.0.2.300"),
+        std::string::npos);
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.1", "2001:db8::1"}))
+                  .message()
+                  .find("one IP version"),
               std::string::npos);
-    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "2001:db8::1", {"192.0.2.1"})).message().find("different IP"),
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "2001:db8::1", {"192.0.2.1"}))
+                  .message()
+                  .find("different IP"),
               std::string::npos);
-    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.1"}, 1u << 24)).message().find("24-bit"),
+    EXPECT_NE(check_tunnel_options(vxlan(kBasePort, "", {"192.0.2.1"}, 1u << 24))
+                  .message()
+                  .find("24-bit"),
               std::string::npos);
 }
 
@@ -165,7 +173,8 @@ TEST(TunnelPort, DropsWrongVniAndUnknownRemotesWithNamedReasons) {
 
 TEST(TunnelPort, FloodsToEveryRemoteUntilTheDestinationIsLearned) {
     PacketPool pool(64, kSuperFrameBufferSize);
-    auto hub = TunnelPort::open("hub", vxlan(kBasePort + 3, "127.0.0.1", {"127.0.0.2", "127.0.0.3"}));
+    auto hub =
+        TunnelPort::open("hub", vxlan(kBasePort + 3, "127.0.0.1", {"127.0.0.2", "127.0.0.3"}));
     auto r2 = TunnelPort::open("r2", vxlan(kBasePort + 3, "127.0.0.2", {"127.0.0.1"}));
     auto r3 = TunnelPort::open("r3", vxlan(kBasePort + 3, "127.0.0.3", {"127.0.0.1"}));
     ASSERT_TRUE(hub && r2 && r3);

@@ -22,6 +22,18 @@ inline Packet* load_packet(PacketPool& pool, const Frame& f, const OffloadInfo& 
     return p;
 }
 
+// The same for plain bytes.
+inline Packet* load_packet(PacketPool& pool, const std::vector<std::uint8_t>& bytes) {
+    Packet* p = pool.alloc();
+    if (p == nullptr) return nullptr;
+    if (!p->resize(static_cast<std::uint32_t>(bytes.size()))) {
+        pool.free(p);
+        return nullptr;
+    }
+    std::memcpy(p->data(), bytes.data(), bytes.size());
+    return p;
+}
+
 // `p`'s bytes described with the offsets of `layout` (a frame with the same headers, e.g. the
 // super-frame a segment was cut from); l3_end from the IP length field.
 inline Frame frame_of(const Packet& p, const Frame& layout) {
