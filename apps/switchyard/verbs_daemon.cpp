@@ -1,7 +1,9 @@
 // `switchyard daemon`: the switch in the foreground, with its optional parts (the engines'
 // endpoints, metrics, DPDK) switched on by flags.
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "control/daemon.hpp"
 #include "daemon_addons.hpp"
@@ -24,6 +26,14 @@ void add_daemon_verb(CLI::App& app) {
                   "floods and captures. On by default where the kernel allows it; "
                   "--no-kernel-fastpath sends everything through the userspace datapath "
                   "(docs/performance.md)");
+    // What fits the machine: half its CPUs (the other half runs the containers and the
+    // kernel's side of every packet), at least 1. Idle poll threads sleep on readiness.
+    settings->poll_threads = std::clamp(std::thread::hardware_concurrency() / 2, 1u, 16u);
+    cmd->add_option("--poll-threads", settings->poll_threads,
+                    "poll threads forwarding packets; each bridge is served by one, the least "
+                    "loaded when it is added (default: half the machine's CPUs, at least 1; "
+                    "docs/performance.md)")
+        ->check(CLI::Range(1u, 64u));
     cmd->add_option("--busy-poll-us", settings->busy_poll_us,
                     "keep polling this many microseconds after the last packet before sleeping "
                     "(latency against CPU)")

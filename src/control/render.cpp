@@ -37,8 +37,11 @@ std::string render_show(const json& show) {
     }
     const auto& bridges = show.value("bridges", json::array());
     if (bridges.empty()) out += "no bridges\n";
+    const bool threads = show.value("poll_threads", 1) > 1;
+    if (threads) out += fmt::format("poll threads: {}\n", show.value("poll_threads", 1));
     for (const auto& bridge : bridges) {
         out += fmt::format("bridge {}\n", str(bridge, "name"));
+        if (threads) out += fmt::format("    poll thread: {}\n", bridge.value("poll_thread", 0));
         if (bridge.contains("flows")) {
             out += bridge.value("default_flows", true)
                        ? "    flows: the default (priority=0,actions=NORMAL)\n"
@@ -72,9 +75,10 @@ std::string render_show(const json& show) {
                     for (const auto& r : t.value("remote", json::array()))
                         remote += (remote.empty() ? "" : ",") + r.get<std::string>();
                 }
-                out += fmt::format("  {} key {} remote {}", str(port, "type"),
-                                   t.contains("key") ? (t["key"].is_string() ? "flow" : t["key"].dump()) : "0",
-                                   remote);
+                out += fmt::format(
+                    "  {} key {} remote {}", str(port, "type"),
+                    t.contains("key") ? (t["key"].is_string() ? "flow" : t["key"].dump()) : "0",
+                    remote);
                 if (t.contains("local")) out += " local " + str(t, "local");
                 if (t.contains("dst_port")) out += " dst_port " + t["dst_port"].dump();
                 if (t.value("csum", false)) out += " csum";
@@ -106,9 +110,9 @@ std::string render_dump_flows(const json& dump) {
 }
 
 std::string render_trace(const json& t) {
-    std::string out = fmt::format("Bridge: {}\nPacket: {} (in_port {})\nOffload: {}\n\n",
-                                  str(t, "bridge"), str(t, "packet"), str(t, "in_port"),
-                                  str(t, "offload"));
+    std::string out =
+        fmt::format("Bridge: {}\nPacket: {} (in_port {})\nOffload: {}\n\n", str(t, "bridge"),
+                    str(t, "packet"), str(t, "in_port"), str(t, "offload"));
     for (const auto& s : t.value("steps", json::array())) {
         const std::string kind = str(s, "kind");
         const std::string indent(4 + 4 * static_cast<std::size_t>(s.value("depth", 0)), ' ');
@@ -129,7 +133,8 @@ std::string render_trace(const json& t) {
         } else {
             out += fmt::format("{}{}\n", indent, str(s, "text"));
         }
-        if (s.contains("packet")) out += fmt::format("{}    packet: {}\n", indent, str(s, "packet"));
+        if (s.contains("packet"))
+            out += fmt::format("{}    packet: {}\n", indent, str(s, "packet"));
         if (s.contains("offload"))
             out += fmt::format("{}    offload: {}\n", indent, str(s, "offload"));
     }

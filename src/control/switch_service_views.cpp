@@ -57,7 +57,8 @@ json stats_json(const datapath::PortStats& s) {
     for (const auto& [reason, count] : s.drops) drops[reason] = count;
     json driver = json::object();
     for (const auto& [name, count] : s.driver) driver[name] = count;
-    return json{{"driver", std::move(driver)},{"rx_packets", s.rx_packets},
+    return json{{"driver", std::move(driver)},
+                {"rx_packets", s.rx_packets},
                 {"rx_bytes", s.rx_bytes},
                 {"tx_packets", s.tx_packets},
                 {"tx_bytes", s.tx_bytes},
@@ -117,6 +118,9 @@ json SwitchService::show() {
             ports.push_back(std::move(p));
         }
         json b{{"name", bridge.name}, {"ports", std::move(ports)}};
+        for (const auto& rb : runtime) {
+            if (rb.name == bridge.name) b["poll_thread"] = rb.poll_thread;
+        }
         if (auto flows = switch_.dump_flows(bridge.name, flow::FlowFilter{})) {
             b["flows"] = flows->size();
             b["default_flows"] = !bridge.flows.has_value();
@@ -129,6 +133,7 @@ json SwitchService::show() {
     return json{{"socket", socket_path_},
                 {"state", store_.path()},
                 {"kernel_fastpath", switch_.kernel_fastpath_state()},
+                {"poll_threads", switch_.poll_threads()},
                 {"bridges", std::move(bridges)},
                 {"missing", std::move(missing)}};
 }

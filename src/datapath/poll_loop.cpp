@@ -1,5 +1,6 @@
 #include "datapath/poll_loop.hpp"
 
+#include <pthread.h>
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -93,6 +94,8 @@ void PollLoop::wake() {
 }
 
 void PollLoop::main() {
+    // Named so `top -H`, perf and the tests can tell poll threads from the control thread.
+    ::pthread_setname_np(::pthread_self(), "sy-poll");
     request_poll_scheduling(options_.poll_slice_us, options_.poll_nice);
     const std::uint64_t base_busy_ns = std::uint64_t{options_.busy_poll_us} * 1000;
     const std::uint64_t max_busy_ns =

@@ -32,7 +32,9 @@ namespace sy::datapath {
 // docs/dpdk.md): the datapath itself knows nothing of DPDK.
 enum class PortKind { af_packet, tap, memory, vxlan, geneve, dpdk, dpdk_vhost_user };
 
-inline bool is_tunnel(PortKind kind) { return kind == PortKind::vxlan || kind == PortKind::geneve; }
+inline bool is_tunnel(PortKind kind) {
+    return kind == PortKind::vxlan || kind == PortKind::geneve;
+}
 
 // How a port exchanges offload metadata with the kernel.
 enum class OffloadMode {
@@ -82,9 +84,9 @@ struct PortStats {
     // ... of which the field held exactly the pseudo-header sum: a partial checksum that lost
     // its metadata before reaching us (the original bug's fingerprint)
     std::uint64_t csum_pseudo_seed = 0;
-    std::uint64_t gso_passed = 0;          // super-frames handed on whole
-    std::uint64_t gso_segmented = 0;       // super-frames segmented in software
-    std::uint64_t segments_out = 0;        // segments those produced
+    std::uint64_t gso_passed = 0;     // super-frames handed on whole
+    std::uint64_t gso_segmented = 0;  // super-frames segmented in software
+    std::uint64_t segments_out = 0;   // segments those produced
     // super-frames (passed or segmented) whose segment size was lowered to fit this port's MTU
     std::uint64_t gso_resized = 0;
     std::uint64_t corrupted_injected = 0;  // lab fault injection
@@ -116,7 +118,8 @@ struct PortInfo {
 struct BridgeInfo {
     std::string name;
     std::vector<PortInfo> ports;
-    std::uint32_t id = 0;  // unique for the switch's lifetime (PacketInRecord::bridge_id)
+    std::uint32_t id = 0;           // unique for the switch's lifetime (PacketInRecord::bridge_id)
+    std::uint32_t poll_thread = 0;  // which poll thread serves it (sharded_switch.hpp)
 };
 
 struct FdbEntry {
@@ -179,6 +182,8 @@ struct SwitchSettings {
     // Opens ports of the kinds the datapath has no driver for (dpdk, dpdk_vhost_user); empty:
     // such ports are refused. Called on the control thread, outside the round lock.
     std::function<Result<std::unique_ptr<port::Port>>(const PortConfig&)> open_external;
+    // Poll threads (datapath/sharded_switch.hpp): each bridge is served by one of them.
+    std::uint32_t poll_threads = 1;
 };
 
 class Switch {
@@ -213,8 +218,8 @@ class Switch {
     // Afterwards the bridge holds exactly `flows` (unchanged flows keep their counters).
     virtual flow::FlowModOutcome replace_flows(const std::string& bridge,
                                                std::span<const flow::FlowMod> flows) = 0;
-    virtual Result<std::vector<flow::FlowStats>> dump_flows(const std::string& bridge,
-                                                            const flow::FlowFilter& filter) const = 0;
+    virtual Result<std::vector<flow::FlowStats>> dump_flows(
+        const std::string& bridge, const flow::FlowFilter& filter) const = 0;
     virtual Result<flow::AggregateStats> aggregate_flows(const std::string& bridge,
                                                          const flow::FlowFilter& filter) const = 0;
     virtual Result<std::vector<flow::TableStats>> table_stats(const std::string& bridge) const = 0;
@@ -247,6 +252,8 @@ class Switch {
     virtual std::vector<std::pair<std::uint32_t, flow::RemovedFlow>> take_expired_flows() {
         return {};
     }
+    // How many poll threads forward (BridgeInfo::poll_thread says which serves a bridge).
+    virtual std::uint32_t poll_threads() const { return 1; }
 };
 
 }  // namespace sy::datapath

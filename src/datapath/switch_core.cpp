@@ -11,6 +11,7 @@
 
 #include "datapath/egress.hpp"
 #include "datapath/port_factory.hpp"
+#include "datapath/sharded_switch.hpp"
 
 namespace sy::datapath {
 
@@ -72,7 +73,11 @@ std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
     if (settings.busy_poll_max_us != 0) options.poll.busy_poll_max_us = settings.busy_poll_max_us;
     options.af_packet_rx_ring = settings.af_packet_rx;
     options.open_external = settings.open_external;
-    return std::make_unique<SwitchCore>(std::move(options));
+    if (settings.poll_threads <= 1) return std::make_unique<SwitchCore>(std::move(options));
+    std::vector<std::unique_ptr<Switch>> shards;
+    for (std::uint32_t i = 0; i < settings.poll_threads; ++i)
+        shards.push_back(std::make_unique<SwitchCore>(options));
+    return std::make_unique<ShardedSwitch>(std::move(shards));
 }
 
 SwitchCore::SwitchCore(SwitchOptions options)
@@ -243,15 +248,14 @@ Status SwitchCore::add_port(const std::string& bridge, const PortConfig& config)
             return Status(Errc::not_found, fmt::format("no bridge '{}'", bridge));
     }
     // Opening the device may take a while: outside the lock.
-    const bool external =
-        config.kind == PortKind::dpdk || config.kind == PortKind::dpdk_vhost_user;
+    const bool external = config.kind == PortKind::dpdk || config.kind == PortKind::dpdk_vhost_user;
     if (external && !options_.open_external) {
-        return Status(Errc::unsupported,
-                      fmt::format("port {}: DPDK ports need the daemon started with --dpdk",
-                                  config.name));
+        return Status(
+            Errc::unsupported,
+            fmt::format("port {}: DPDK ports need the daemon started with --dpdk", config.name));
     }
-    auto io = external ? options_.open_external(config)
-                       : open_port(config, options_.af_packet_rx_ring);
+    auto io =
+        external ? options_.open_external(config) : open_port(config, options_.af_packet_rx_ring);
     if (!io) return io.status();
     return attach(bridge, config, std::move(io.value()));
 }
