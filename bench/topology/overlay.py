@@ -14,7 +14,8 @@ commit before a change), runs in the same rounds, and the ratio Switchyard / bas
 printed too: a before/after comparison on the same machine load.
 
 Usage: /usr/bin/python3 bench/topology/overlay.py --switchyard BUILD/apps/switchyard/switchyard
-       [--baseline OTHER/switchyard] [--rounds N] [--seconds S] [--csum] [--json FILE]
+       [--baseline OTHER/switchyard] [--rounds N] [--seconds S] [--csum] [--ovs] [--json FILE]
+--ovs adds Open vSwitch's userspace VXLAN as one more contender (bench/topology/overlay_ovs.py).
 """
 
 import argparse
@@ -26,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import overlay_ovs
 
 P = "sy-tn-bench-"
 HOSTS = ("ha", "hb")
@@ -134,12 +137,19 @@ def main():
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--baseline", help="another switchyard binary, measured in the same rounds")
     ap.add_argument("--csum", action="store_true", help="outer UDP checksum on, both sides")
+    ap.add_argument("--ovs", action="store_true", help="also OVS userspace VXLAN (overlay_ovs.py)")
     ap.add_argument("--json")
     a = ap.parse_args()
     binaries = {"switchyard": os.path.abspath(a.switchyard)}
     if a.baseline:
         binaries["baseline"] = os.path.abspath(a.baseline)
     results = {"kernel": [], **{name: [] for name in binaries}}
+    if a.ovs and overlay_ovs.missing():
+        sys.exit(f"switchyard: --ovs needs {overlay_ovs.missing()}")
+    if a.ovs:
+        results["ovs"] = []
+        ovs_hosts = {h: (c, UNDERLAY[h], UNDERLAY[other(h)], INNER[h])
+                     for h, c in (("ha", "ca"), ("hb", "cb"))}
     teardown()
     work = tempfile.mkdtemp(prefix="sy-tn-bench.")
     try:
@@ -148,7 +158,8 @@ def main():
             # Each round starts with another contender, so none always runs first or last.
             for name in names[r % len(names):] + names[:r % len(names)]:
                 daemons = kernel_topology(a.csum) if name == "kernel" else \
-                    switchyard_topology(binaries[name], work, a.csum)
+                    overlay_ovs.ovs_topology(base_topology, nsx, ns, ovs_hosts, work, a.csum) \
+                    if name == "ovs" else switchyard_topology(binaries[name], work, a.csum)
                 try:
                     g = iperf(a.seconds)
                 finally:
@@ -174,6 +185,8 @@ def main():
               f"{spread(kr)}")
         print(f"ratio switchyard/baseline per round: {', '.join(f'{x:.2f}' for x in base_ratios)}; "
               f"{spread(base_ratios)}")
+    if a.ovs:
+        overlay_ovs.report(results)
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"results": results, "ratios": ratios, "baseline_ratios": base_ratios,
