@@ -65,7 +65,6 @@ void add_daemon_verb(CLI::App& app) {
         // IsMember has checked the spelling.
         settings->af_packet_rx =
             port::parse_af_packet_rx_mode(*rx).value_or(port::AfPacketRxMode::recvmmsg);
-        options->dir = context().dir;
         exit_code() = control::run_daemon(
             *options, [settings] { return datapath::Switch::create(*settings); });
         stop_dpdk(*dpdk);
