@@ -85,6 +85,7 @@ class TunnelPort final : public Port {
     void count_tx_error(int err, std::uint64_t datagrams);
     std::uint8_t outer_tos(const Packet& p) const;
     // Hands `p` to the batch, or keeps it for the next burst when the batch is full.
+    static std::uint64_t coarse_now_ns();  // CLOCK_MONOTONIC_COARSE (learning ages)
     void emit(Packet* p, PacketBatch& batch, std::uint32_t& added);
     void close_run(PacketBatch& batch, std::uint32_t& added);
 
