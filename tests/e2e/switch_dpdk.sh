@@ -81,7 +81,9 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 ports = {p["name"]: p for b in s["bridges"] for p in b["ports"]}
 ta, tb = ports["ta"], ports["tb"]
-assert ta["rx_packets"] > 1000 and tb["tx_packets"] > 1000, (ta, tb)
+# The download (8 MiB, b -> a) is ~5800 frames in at tb and out at ta; the ACKs the other
+# way vary with the receiver's ACK pacing (950 were seen), so they are not counted on.
+assert tb["rx_packets"] > 4000 and ta["tx_packets"] > 4000, (ta, tb)
 assert ta["driver"]["sy_tx_zero_copy"] > 1000, ta   # mbuf in, same mbuf out
 assert ta["driver"].get("sy_tx_copied", 0) < 100, ta  # only floods are copies
 PY
