@@ -144,6 +144,9 @@ class Switchyard:
             None: "" if offload else ", default", True: ", kernel fast path",
             False: ", userspace datapath"}[kernel_fastpath]
         self.flows = list(flows or [])  # ovs-ofctl flow lines installed after the ports
+        # Port -> bridge for ports not on `bridge` (one bridge per pair: bridges are what the
+        # daemon spreads over its poll threads). Flows go to `bridge` only.
+        self.port_bridge = {}
         if flows:
             self.name += "-flows"
         if label:
@@ -203,9 +206,10 @@ class Switchyard:
             return self.cli("stats", "--json", check=False).returncode == 0
         if not system.wait_until(ready, 10):
             raise LabError("switchyard daemon did not answer `stats` within 10s")
-        self.cli("add-br", self.bridge)
+        for bridge in dict.fromkeys([self.bridge] + list(self.port_bridge.values())):
+            self.cli("add-br", bridge)
         for port in ports:
-            args = ["add-port", self.bridge, port]
+            args = ["add-port", self.port_bridge.get(port, self.bridge), port]
             if self.offload:
                 args += ["--offload", self.offload]
             self.cli(*args, *self.port_options.get(port, []))

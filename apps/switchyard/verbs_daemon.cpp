@@ -40,8 +40,12 @@ void add_daemon_verb(CLI::App& app) {
         ->check(CLI::Range(1u, 1'000'000u));
     cmd->add_option("--busy-poll-max-us", settings->busy_poll_max_us,
                     "adaptive polling: traffic that pauses for less than this is polled through "
-                    "instead of sleeping (default 25000)")
-        ->check(CLI::Range(1u, 1'000'000u));
+                    "instead of sleeping (default 25000; 0: no adaptation)")
+        ->check(CLI::Range(0u, 1'000'000u));
+    cmd->add_option("--busy-poll-contended-us", settings->busy_poll_contended_us,
+                    "stop busy polling when a yield gave the core to another thread for longer "
+                    "than this: the containers need it (default 50; 0: spin regardless)")
+        ->check(CLI::Range(0u, 1'000'000u));
     auto rx = std::make_shared<std::string>("recvmmsg");
     cmd->add_option("--af-packet-rx", *rx,
                     "how kernel-interface ports receive: recvmmsg (default), ring-v2 (TPACKET_V2 "

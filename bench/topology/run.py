@@ -17,7 +17,7 @@ measured with TX offload off in the pairs' namespaces, the usual workaround, and
 output says so.
 
 Usage: /usr/bin/python3 bench/topology/run.py [--rounds N] [--seconds S] [--switch NAME]...
-       [--containers N] [--pairs K] [--switch-arg=ARG]... [--variant NAME=ARGS]...
+       [--containers N] [--pairs K] [--bridge-per-pair] [--switch-arg=ARG]... [--variant NAME=ARGS]...
        [--json FILE] [--plot FILE.png]
 """
 
@@ -189,11 +189,16 @@ def measure(switch, topo, seconds):
             "cpu_tcp4_pct": tcp4["cpu"], "cpu_udp_pct": udp["cpu"], "cpu_idle_pct": idle}
 
 
-def with_topology(switch, pairs, idle, tx_offload, fn):
+def with_topology(switch, pairs, idle, tx_offload, fn, bridge_per_pair=False):
     """Builds the topology, starts the switch on it and an iperf3 server per pair, runs
-    fn(topology) and tears everything down (also on failure or Ctrl-C)."""
+    fn(topology) and tears everything down (also on failure or Ctrl-C). `bridge_per_pair`:
+    a Switchyard puts pair k on bridge brk (the idle containers stay with pair 0), so that
+    its poll threads, which serve whole bridges, share the pairs."""
     with system.Cleanup() as cleanup:
         topo = hosts.build(cleanup, pairs, idle, client_tx=tx_offload, server_tx=tx_offload)
+        if bridge_per_pair and isinstance(switch, Switchyard):
+            switch.port_bridge = {h.port: f"br{k}" for k, p in enumerate(topo.pairs) if k
+                                  for h in (p.client, p.server)}
         switch.start(topo.ports, cleanup)
         hosts.wait_for_forwarding(topo)
         for p in topo.pairs:
@@ -237,7 +242,9 @@ def render(report):
     s = report["settings"]
     lines = [f"{len(s['round_order'])} contender(s), {s['rounds']} round(s) of {s['seconds']}s "
              f"loads; {s['pairs']} pair(s), {s['containers']} containers attached "
-             f"({s['idle_containers']} idle); order per round: {' '.join(s['round_order'])}", ""]
+             f"({s['idle_containers']} idle)"
+             + ("; Switchyard: one bridge per pair" if s.get("bridge_per_pair") else "")
+             + f"; order per round: {' '.join(s['round_order'])}", ""]
     for c in report["contenders"]:
         if not c["available"]:
             lines.append(f"  {c['name']}: {c['note']}")
@@ -296,6 +303,9 @@ def parse_args(argv):
     p.add_argument("--pairs", type=int, default=1, metavar="K",
                    help="client/server pairs loaded at once; figures are their sum "
                         "(ping: pooled) (default 1)")
+    p.add_argument("--bridge-per-pair", action="store_true",
+                   help="Switchyard: one bridge per pair instead of all ports on br0 (the "
+                        "daemon spreads bridges over its --poll-threads)")
     p.add_argument("--switch-arg", action="append", default=[], dest="switch_args",
                    metavar="ARG", help="an extra option for every Switchyard daemon "
                                        "(repeatable)")
@@ -352,7 +362,8 @@ def run_rounds(opts, available, report):
         switch = c.make(opts)
         try:
             report["rounds"][r][name] = with_topology(
-                switch, opts.pairs, idle, tx, lambda topo: measure(switch, topo, opts.seconds))
+                switch, opts.pairs, idle, tx, lambda topo: measure(switch, topo, opts.seconds),
+                opts.bridge_per_pair)
         except system.LabError as e:
             system.log(f"bench: round {r + 1}: {name}: {e}")
             report["rounds"][r][name] = {"error": str(e)}
@@ -366,6 +377,7 @@ def main(argv=None):
     report = {"settings": {
         "rounds": opts.rounds, "seconds": opts.seconds, "pairs": opts.pairs,
         "containers": opts.containers, "idle_containers": opts.containers - 2 * opts.pairs,
+        "bridge_per_pair": opts.bridge_per_pair,
         "switch_args": opts.switch_args, "cpus": os.cpu_count(),
         "load_average_before": os.getloadavg()[0]}, "contenders": [], "rounds": []}
     status = 0

@@ -100,6 +100,7 @@ void PollLoop::main() {
     const std::uint64_t base_busy_ns = std::uint64_t{options_.busy_poll_us} * 1000;
     const std::uint64_t max_busy_ns =
         std::max(base_busy_ns, std::uint64_t{options_.busy_poll_max_us} * 1000);
+    const std::uint64_t contended_ns = std::uint64_t{options_.contended_yield_us} * 1000;
     std::uint64_t busy_ns = base_busy_ns;
     std::uint64_t last_packet_ns = monotonic_ns();
     epoll_event events[16];
@@ -118,10 +119,13 @@ void PollLoop::main() {
             last_packet_ns = now;
             continue;
         }
-        if (now - last_packet_ns < busy_ns || busy_holders_.load(std::memory_order_relaxed) > 0) {
+        const bool held = busy_holders_.load(std::memory_order_relaxed) > 0;
+        if (held || now - last_packet_ns < busy_ns) {
             // Still hot: poll again, but let the containers' threads run if they need this core.
             ::sched_yield();
-            continue;
+            if (held || contended_ns == 0 || monotonic_ns() - now < contended_ns) continue;
+            // The yield gave the core away for a while: the containers need it. Sleep on
+            // readiness instead of spinning against them (PollOptions::contended_yield_us).
         }
         // Idle: sleep until a port has something (or a control call wakes us). The timeout
         // only bounds how late housekeeping (MAC aging, flow timeouts) runs.

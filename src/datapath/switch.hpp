@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -172,10 +173,13 @@ struct SwitchSettings {
     // contract (docs/performance.md). If the kernel refuses, the switch logs why and runs
     // without it. Ports it cannot serve (TAP, legacy, trunks, captured) use userspace anyway.
     bool kernel_fastpath = true;
-    // Keep polling this long after the last packet before sleeping (0: the default), and the
-    // longest window adaptive polling may stretch it to (0: the default; see SwitchOptions).
-    std::uint32_t busy_poll_us = 0;
-    std::uint32_t busy_poll_max_us = 0;
+    // Keep polling this long after the last packet before sleeping, the longest window
+    // adaptive polling may stretch it to (0: no adaptation), and how long a yield may give the
+    // core away before the thread stops spinning (0: never stops). Unset: the defaults of
+    // datapath/poll_loop.hpp.
+    std::optional<std::uint32_t> busy_poll_us;
+    std::optional<std::uint32_t> busy_poll_max_us;
+    std::optional<std::uint32_t> busy_poll_contended_us;
     // How kernel interfaces (af_packet ports) receive: recvmmsg (default), or a TPACKET_V2 or
     // TPACKET_V3 ring (port/af_packet/rx_mode.hpp).
     port::AfPacketRxMode af_packet_rx = port::AfPacketRxMode::recvmmsg;

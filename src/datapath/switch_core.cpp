@@ -69,8 +69,11 @@ Status validate(const PortConfig& c) {
 std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
     SwitchOptions options;
     options.kernel_fastpath = settings.kernel_fastpath;
-    if (settings.busy_poll_us != 0) options.poll.busy_poll_us = settings.busy_poll_us;
-    if (settings.busy_poll_max_us != 0) options.poll.busy_poll_max_us = settings.busy_poll_max_us;
+    options.poll.busy_poll_us = settings.busy_poll_us.value_or(options.poll.busy_poll_us);
+    options.poll.busy_poll_max_us =
+        settings.busy_poll_max_us.value_or(options.poll.busy_poll_max_us);
+    options.poll.contended_yield_us =
+        settings.busy_poll_contended_us.value_or(options.poll.contended_yield_us);
     options.af_packet_rx_ring = settings.af_packet_rx;
     options.open_external = settings.open_external;
     if (settings.poll_threads <= 1) return std::make_unique<SwitchCore>(std::move(options));

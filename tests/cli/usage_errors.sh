@@ -15,6 +15,8 @@ cases=$(cat <<'CASES'
 --frob
 nosuchverb
 daemon --busy-poll-us 0
+daemon --busy-poll-contended-us soon
+daemon --busy-poll-max-us -1
 daemon --af-packet-rx ring-v9
 daemon stray-argument
 add-br
