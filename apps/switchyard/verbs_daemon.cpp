@@ -44,7 +44,8 @@ void add_daemon_verb(CLI::App& app) {
         ->check(CLI::Range(0u, 1'000'000u));
     cmd->add_option("--busy-poll-contended-us", settings->busy_poll_contended_us,
                     "stop busy polling when a yield gave the core to another thread for longer "
-                    "than this: the containers need it (default 50; 0: spin regardless)")
+                    "than this, the containers want it (default 0: spin regardless; a trade, see "
+                    "docs/performance.md)")
         ->check(CLI::Range(0u, 1'000'000u));
     auto rx = std::make_shared<std::string>("recvmmsg");
     cmd->add_option("--af-packet-rx", *rx,

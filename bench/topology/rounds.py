@@ -29,6 +29,10 @@ METRICS = (
            (("cpu_tcp4_pct", "CPU %", ".0f"),)),
     Metric("udp_kpps", "UDP 64 B delivered", "kpps", ".0f", True,
            (("udp_loss_pct", "loss %", ".1f"), ("cpu_udp_pct", "CPU %", ".0f"))),
+    # The same flood offered at the rate the contender delivered above, not faster: whether
+    # it carries that rate without loss (a switch that only keeps up on average loses here).
+    Metric("udp_paced_loss_pct", "UDP 64 B offered at the rate it delivered, loss", "%",
+           ".1f", None, (("udp_paced_kpps", "sent kpps", ".0f"),)),
     Metric("ping_avg_us", "ping avg", "us", ".0f", False),
     Metric("ping_p99_us", "ping p99", "us", ".0f", False),
     Metric("cpu_idle_pct", "switch CPU when idle", "% of one core", ".1f", None),

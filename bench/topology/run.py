@@ -10,7 +10,8 @@ bridge's figure of that same round; the table shows per contender and load the m
 those ratios, their range and IQR, and the absolute medians.
 
 Loads, per round: TCP single-stream and 4-stream throughput (iperf3, one client per pair,
-all pairs at once, summed); UDP 64-byte delivered packet rate and loss; ping RTT avg and
+all pairs at once, summed); UDP 64-byte delivered packet rate and loss, then the loss when
+the same flood is offered at the rate that contender delivered; ping RTT avg and
 p99 (all pairs' pings pooled); the switch's CPU (% of one core, /proc/PID/stat) during each
 load and when idle. A switch on which TCP fails with default offloads (OVS default) is
 measured with TX offload off in the pairs' namespaces, the usual workaround, and the
@@ -140,16 +141,21 @@ def tcp_gbps(switch, topo, streams, seconds):
             "cpu": cpu}
 
 
-def udp_small(switch, topo, seconds):
-    reports, cpu = with_cpu(switch, lambda: iperf3_all(topo, ["-u", "-l", "64", "-b", "0"],
+def udp_small(switch, topo, seconds, kpps=None):
+    """64-byte UDP from every pair's client at once: as fast as the senders go, or `kpps`
+    in all (shared evenly by the pairs; iperf3's -b counts the 64 payload bytes)."""
+    rate = "0" if kpps is None else str(max(1, int(kpps * 1e3 / len(topo.pairs) * 64 * 8)))
+    reports, cpu = with_cpu(switch, lambda: iperf3_all(topo, ["-u", "-l", "64", "-b", rate],
                                                        seconds))
     if reports is None:
-        return {"kpps": None, "loss_pct": None, "cpu": cpu}
+        return {"kpps": None, "sent_kpps": None, "loss_pct": None, "cpu": cpu}
     received = [r["end"]["sum_received"] for r in reports]
     sent = sum(r["packets"] for r in received)
     lost = sum(r["lost_packets"] for r in received)
     kpps = sum((r["packets"] - r["lost_packets"]) / r["seconds"] for r in received) / 1e3
-    return {"kpps": kpps, "loss_pct": 100.0 * lost / sent if sent else None, "cpu": cpu}
+    sent_kpps = sum(r["packets"] / r["seconds"] for r in received) / 1e3
+    return {"kpps": kpps, "sent_kpps": sent_kpps,
+            "loss_pct": 100.0 * lost / sent if sent else None, "cpu": cpu}
 
 
 def ping_rtt(topo):
@@ -182,9 +188,12 @@ def measure(switch, topo, seconds):
     time.sleep(SETTLE_SECONDS)
     udp = udp_small(switch, topo, seconds)
     time.sleep(SETTLE_SECONDS)
+    paced = udp_small(switch, topo, seconds, udp["kpps"]) if udp["kpps"] else {}
+    time.sleep(SETTLE_SECONDS)
     ping = ping_rtt(topo)
     return {"tcp1_gbps": tcp1["gbps"], "tcp4_gbps": tcp4["gbps"], "udp_kpps": udp["kpps"],
-            "udp_loss_pct": udp["loss_pct"], "ping_avg_us": ping["avg_us"],
+            "udp_loss_pct": udp["loss_pct"], "udp_paced_kpps": paced.get("sent_kpps"),
+            "udp_paced_loss_pct": paced.get("loss_pct"), "ping_avg_us": ping["avg_us"],
             "ping_p99_us": ping["p99_us"], "cpu_tcp1_pct": tcp1["cpu"],
             "cpu_tcp4_pct": tcp4["cpu"], "cpu_udp_pct": udp["cpu"], "cpu_idle_pct": idle}
 

@@ -21,13 +21,14 @@ struct PollOptions {
     // every 10 ms through the switch, 137-165 us RTT sleeping vs 53-61 us polling, the Linux
     // bridge 47-58 us). Idle switches still sleep after this long. 0: fixed busy_poll_us.
     std::uint32_t busy_poll_max_us = 25'000;
-    // Busy polling only pays while the core is otherwise idle. A yield that handed the core
-    // to another thread for longer than this means the containers need it: spinning on would
-    // take their time and spend the poll thread's scheduler share, so that the next packet
-    // waits for the thread to be picked again (measured: ping through the userspace datapath
-    // 17x the bridge under load). The thread sleeps on readiness instead, and its short slice
-    // lets the wake-up preempt. Ports that hold the thread awake keep it spinning. 0: never.
-    std::uint32_t contended_yield_us = 50;
+    // Stop busy polling when a yield handed the core to another thread for longer than this
+    // (the containers want it) and sleep on readiness instead; 0: spin regardless. Off by
+    // default because it is a trade, measured (bench/topology/run.py, 2 vCPUs, userspace
+    // datapath, docs/performance.md): on a quiet machine 50 us made ping 4.18x the bridge
+    // against 2.33x spinning and TCP 1 stream 0.67x against 0.79x (the pair's own threads
+    // share the poll thread's core, so every yield to them became a wake-up); with two CPU
+    // hogs beside, TCP 1 stream 1.11x against 0.82x but ping 5.44x against 3.19x.
+    std::uint32_t contended_yield_us = 0;
     std::uint32_t poll_slice_us = 100;  // scheduler slice for the poll thread (0: default)
     // Nice value of the poll thread. -5 measured (2 vCPUs, iperf3 in two namespaces, median
     // of 8 runs): UDP 64 B loss 30% -> 0% at the same delivered rate, TCP and ping unchanged.
