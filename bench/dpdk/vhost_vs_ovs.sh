@@ -8,7 +8,8 @@
 # with two virtio-user ports (one per socket) and the io engine: once both links are up,
 # "start tx_first 8" puts 8 bursts of --burst packets into each port, then everything received
 # on one port is sent out of the other, so packets circulate through the switch in both
-# directions and the switch's poll thread is the only other busy thread. Cores: the switch
+# directions (checked: both ports must receive, else the bursts are injected again) and the
+# switch's poll thread is the only other busy thread. Cores: the switch
 # forwards on CPU 1 (Switchyard: EAL -l 1, which pins the daemon and its poll thread there;
 # OVS: pmd-cpu-mask=0x2, its other threads on CPU 0); both testpmd lcores sit on CPU 0. Two
 # testpmd processes (txonly + rxonly) would put a third busy poller on two CPUs: see
@@ -16,7 +17,7 @@
 #
 # The rate is measured by the peer, the same way for both switches: the packets testpmd
 # received on both ports ("show port stats all") over SECONDS of wall time, after a warm-up
-# second. Mpps = Mpps per core (one forwarding thread each). Ratios are Switchyard / OVS-DPDK
+# second; a round where either direction stopped is reported as failed. Mpps = Mpps per core (one forwarding thread each). Ratios are Switchyard / OVS-DPDK
 # per round (the rounds alternate, so each pair ran under the same machine load).
 #
 # Usage: vhost_vs_ovs.sh [--rounds N] [--seconds S] [--sizes "64 1500"] [--burst B] SWITCHYARD_BIN
@@ -73,10 +74,8 @@ run_peer() {  # run_peer SOCK_A SOCK_B SIZE LOG
         up=$(since "$4" "$off" | grep -cE "^[01] .* up " || true)
         [ "$up" -ge 2 ] && break
     done
-    echo "start tx_first 8" >&3
-    sleep 1
-    local n0 t0 n1 t1
-    read_rx() {  # prints "RX_TOTAL TIME" from one "show port stats all"
+    local n0 t0 n1 t1 a0 b0 a1 b1
+    read_rx() {  # prints "RX_PORT0 RX_PORT1 TIME" from one "show port stats all"
         local t off
         off=$(stat -c %s "$1")
         t=$(date +%s.%N)
@@ -85,18 +84,36 @@ run_peer() {  # run_peer SOCK_A SOCK_B SIZE LOG
             [ "$(since "$1" "$off" | grep -c 'RX-packets:')" -ge 2 ] && break
             sleep 0.02
         done
-        echo "$(since "$1" "$off" | grep -oE 'RX-packets: +[0-9]+' | awk '{s += $2} END {print s + 0}') $t"
+        echo "$(since "$1" "$off" | grep -oE 'RX-packets: +[0-9]+' | awk '{printf "%s ", $2} END {if (NR < 2) printf "0 0 "}') $t"
     }
-    read -r n0 t0 < <(read_rx "$4")
+    # Both directions must circulate: port 1 receives the bursts sent into port 0 (va -> vb),
+    # port 0 those sent into port 1 (vb -> va). A switch that drops the first bursts of one
+    # direction while it finishes setting up a port would leave half the packets in flight
+    # and a one-way measurement (OVS-DPDK did, one round in three). Inject again (a stop and
+    # another tx_first) until both ports receive, at most 5 times; peer.log says how often.
+    local tries=0
+    while :; do
+        echo "start tx_first 8" >&3
+        sleep 0.5
+        read -r a0 b0 t0 < <(read_rx "$4")
+        tries=$((tries + 1))
+        { [ "$a0" -gt 0 ] && [ "$b0" -gt 0 ]; } || [ "$tries" -ge 5 ] && break
+        echo "stop" >&3
+        sleep 0.2
+    done
+    sleep 0.5
+    read -r a0 b0 t0 < <(read_rx "$4")
     sleep "$secs"
-    read -r n1 t1 < <(read_rx "$4")
+    read -r a1 b1 t1 < <(read_rx "$4")
+    n0=$((a0 + b0)); n1=$((a1 + b1))
     echo "show port stats all" >&3
     echo "quit" >&3
     exec 3>&-
     for _ in $(seq 50); do kill -0 "$tp" 2>/dev/null || break; sleep 0.1; done
     stop_pid "$tp" INT
-    echo "peer: up=$up rx $n0 at $t0, $n1 at $t1" >>"$work/peer.log"
-    if [ "$up" -lt 2 ] || [ "$n1" -le "$n0" ]; then echo failed; return; fi
+    echo "peer: up=$up injections=$tries rx port0 $a0 -> $a1, port1 $b0 -> $b1, $t0 -> $t1" >>"$work/peer.log"
+    # A direction that does not move is a failed measurement, not half a rate.
+    if [ "$up" -lt 2 ] || [ "$a1" -le "$a0" ] || [ "$b1" -le "$b0" ]; then echo failed; return; fi
     /usr/bin/python3 -c "import sys; print(f\"{(int(sys.argv[2]) - int(sys.argv[1])) / (float(sys.argv[4]) - float(sys.argv[3])) / 1e6:.3f}\")" "$n0" "$n1" "$t0" "$t1"
 }
 
