@@ -1,14 +1,18 @@
 // `switchyard daemon`: the switch in the foreground, with its optional parts (the engines'
 // endpoints, metrics, DPDK) switched on by flags.
 #include <algorithm>
+#include <charconv>
 #include <memory>
 #include <string>
 #include <thread>
+
+#include <fmt/core.h>
 
 #include "control/daemon.hpp"
 #include "daemon_addons.hpp"
 #include "daemon_dpdk.hpp"
 #include "datapath/switch.hpp"
+#include "port/af_packet/rx_ring_v2.hpp"
 #include "verbs.hpp"
 
 namespace sy::app {
@@ -47,12 +51,25 @@ void add_daemon_verb(CLI::App& app) {
                     "than this, the containers want it (default 0: spin regardless; a trade, see "
                     "docs/performance.md)")
         ->check(CLI::Range(0u, 1'000'000u));
-    auto rx = std::make_shared<std::string>("recvmmsg");
+    auto rx = std::make_shared<std::string>("ring-v2");
     cmd->add_option("--af-packet-rx", *rx,
-                    "how kernel-interface ports receive: recvmmsg (default), ring-v2 (TPACKET_V2 "
-                    "ring: no system call per frame) or ring-v3 (TPACKET_V3 ring: up to 1 ms "
-                    "added latency under light load)")
+                    "how kernel-interface ports receive: ring-v2 (default; TPACKET_V2 ring: no "
+                    "system call per frame, 8 MiB per port), recvmmsg (no ring) or ring-v3 "
+                    "(TPACKET_V3 ring: up to 1 ms added latency under light load)")
         ->check(CLI::IsMember({"recvmmsg", "ring-v2", "ring-v3"}));
+    cmd->add_option("--af-packet-ring-slots", settings->af_packet_ring_slots,
+                    "ring-v2: 2 KiB slots per port's ring (default 4096, 8 MiB per port; a "
+                    "multiple of 32)")
+        ->check([](const std::string& text) -> std::string {
+            std::uint32_t n = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+            if (ec != std::errc{} || end != text.data() + text.size() ||
+                !port::RxRingV2::valid_frame_count(n))
+                return fmt::format("want a multiple of {} from {} to {}, not '{}'",
+                                   port::RxRingV2::kFramesPerBlock, port::RxRingV2::kFramesPerBlock,
+                                   1u << 17, text);
+            return {};
+        });
     auto addons = std::make_shared<DaemonAddonArgs>();
     add_daemon_addon_options(*cmd, *addons);
     auto dpdk = std::make_shared<DpdkArgs>();
@@ -69,7 +86,7 @@ void add_daemon_verb(CLI::App& app) {
         }
         // IsMember has checked the spelling.
         settings->af_packet_rx =
-            port::parse_af_packet_rx_mode(*rx).value_or(port::AfPacketRxMode::recvmmsg);
+            port::parse_af_packet_rx_mode(*rx).value_or(port::AfPacketRxMode::ring_v2);
         exit_code() = control::run_daemon(
             *options, [settings] { return datapath::Switch::create(*settings); });
         stop_dpdk(*dpdk);

@@ -18,13 +18,15 @@ offload::PortOffloadCaps memory_port_caps(OffloadMode mode) {
 }
 
 Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config,
-                                              port::AfPacketRxMode af_packet_rx) {
+                                              port::AfPacketRxMode af_packet_rx,
+                                              std::uint32_t ring_v2_slots) {
     const bool vnet = config.offload == OffloadMode::vnet_hdr;
     switch (config.kind) {
         case PortKind::af_packet: {
             port::AfPacketOptions o;
             o.vnet_hdr = vnet;
             o.rx = af_packet_rx;
+            o.ring_v2_slots = ring_v2_slots;
             auto p = port::AfPacketPort::open(config.name, o);
             if (!p) return p.status();
             return std::unique_ptr<port::Port>(std::move(p.value()));
@@ -37,8 +39,8 @@ Result<std::unique_ptr<port::Port>> open_port(const PortConfig& config,
         case PortKind::vxlan:
         case PortKind::geneve: {
             port::TunnelOptions o = config.tunnel;
-            o.type = config.kind == PortKind::vxlan ? port::TunnelType::vxlan
-                                                    : port::TunnelType::geneve;
+            o.type =
+                config.kind == PortKind::vxlan ? port::TunnelType::vxlan : port::TunnelType::geneve;
             auto p = port::TunnelPort::open(config.name, o);
             if (!p) return p.status();
             return std::unique_ptr<port::Port>(std::move(p.value()));

@@ -75,6 +75,7 @@ std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
     options.poll.contended_yield_us =
         settings.busy_poll_contended_us.value_or(options.poll.contended_yield_us);
     options.af_packet_rx_ring = settings.af_packet_rx;
+    options.af_packet_ring_slots = settings.af_packet_ring_slots;
     options.open_external = settings.open_external;
     if (settings.poll_threads <= 1) return std::make_unique<SwitchCore>(std::move(options));
     std::vector<std::unique_ptr<Switch>> shards;
@@ -257,8 +258,19 @@ Status SwitchCore::add_port(const std::string& bridge, const PortConfig& config)
             Errc::unsupported,
             fmt::format("port {}: DPDK ports need the daemon started with --dpdk", config.name));
     }
-    auto io =
-        external ? options_.open_external(config) : open_port(config, options_.af_packet_rx_ring);
+    auto io = external
+                  ? options_.open_external(config)
+                  : open_port(config, options_.af_packet_rx_ring, options_.af_packet_ring_slots);
+    if (!io && !external && options_.af_packet_rx_ring != port::AfPacketRxMode::recvmmsg) {
+        // A ring the kernel will not map (memory, limits) is no reason to refuse the port:
+        // receive with recvmmsg, say so; if that fails too, its error is the one that counts.
+        auto plain = open_port(config, port::AfPacketRxMode::recvmmsg);
+        if (plain && options_.log) {
+            std::fprintf(stderr, "switchyard: port %s receives with recvmmsg: %s\n",
+                         config.name.c_str(), io.status().message().c_str());
+        }
+        io = std::move(plain);
+    }
     if (!io) return io.status();
     return attach(bridge, config, std::move(io.value()));
 }

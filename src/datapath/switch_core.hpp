@@ -40,6 +40,7 @@ struct SwitchOptions {
     // the kernel copies in the sender's softirq); or a TPACKET_V3 ring (fewer system calls
     // under load, but up to 1 ms of added latency under light load: block timer).
     port::AfPacketRxMode af_packet_rx_ring = port::AfPacketRxMode::recvmmsg;
+    std::uint32_t af_packet_ring_slots = 4096;  // ring-v2 slots per port
     // Which ports check the L4 checksum of packets that arrive with no checksum metadata
     // (counted as verified good/bad; good ones are marked verified). Never changes bytes.
     enum class RxVerify { never, legacy_ports, all_ports } rx_verify = RxVerify::legacy_ports;

@@ -18,6 +18,8 @@ daemon --busy-poll-us 0
 daemon --busy-poll-contended-us soon
 daemon --busy-poll-max-us -1
 daemon --af-packet-rx ring-v9
+daemon --af-packet-ring-slots 33
+daemon --af-packet-ring-slots 0
 daemon stray-argument
 add-br
 add-br br0 extra

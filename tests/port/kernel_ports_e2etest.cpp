@@ -327,7 +327,7 @@ TEST_F(VethPair, Tpacketv2RingCountsWhatTheKernelCouldNotQueue) {
     // Small frames beyond the ring's 4096 slots: the kernel drops and counts them (tp_drops).
     const std::uint64_t before = full();
     const testlib::Frame small = tcp(100);
-    const std::uint64_t n = RxRingV2::kFrameCount + 200;
+    const std::uint64_t n = RxRingV2::kDefaultFrameCount + 200;
     for (std::uint64_t i = 0; i < n; ++i) {
         send_more(*pa.value(), small.bytes, testlib::partial_offload(small));
     }
@@ -335,6 +335,47 @@ TEST_F(VethPair, Tpacketv2RingCountsWhatTheKernelCouldNotQueue) {
     EXPECT_GT(full(), before) << "PACKET_STATISTICS counts full-ring drops";
     received = drain_all();
     EXPECT_EQ(received + (full() - before), n);
+}
+
+TEST_F(VethPair, Tpacketv2RingOfFewSlotsHoldsThatManyAndWrapsAround) {
+    AfPacketOptions small_ring = ring_v2();
+    small_ring.ring_v2_slots = 64;
+    auto pa = AfPacketPort::open(a, {});
+    auto pb = AfPacketPort::open(b, small_ring);
+    ASSERT_TRUE(pa && pb);
+    auto full = [&] {
+        pb.value()->refresh_counters();
+        return pb.value()->counters().dropped(PortDrop::rx_kernel_queue_full);
+    };
+    // 100 frames into 64 slots: 64 kept, 36 counted by the kernel.
+    for (std::uint32_t i = 0; i < 100; ++i) {
+        const testlib::Frame f = numbered_tcp(100, i);
+        send_more(*pa.value(), f.bytes, testlib::partial_offload(f));
+    }
+    std::size_t got = drain(*pb.value(), ~std::size_t{0}, [](Packet&, std::size_t) {});
+    EXPECT_EQ(got, 64u);
+    EXPECT_EQ(full(), 36u);
+    // Then three more laps of the ring, read as they come, in order and whole.
+    for (std::uint32_t lap = 0; lap < 3; ++lap) {
+        std::vector<testlib::Frame> frames;
+        for (std::uint32_t i = 0; i < 50; ++i) frames.push_back(numbered_tcp(100, 1000 * lap + i));
+        for (const auto& f : frames) send_more(*pa.value(), f.bytes, testlib::partial_offload(f));
+        got = drain(*pb.value(), frames.size(), [&](Packet& p, std::size_t k) {
+            EXPECT_TRUE(std::vector<std::uint8_t>(p.data(), p.data() + p.length) == frames[k].bytes)
+                << "lap " << lap << " frame " << k;
+        });
+        EXPECT_EQ(got, frames.size()) << "lap " << lap;
+    }
+    EXPECT_EQ(full(), 36u);
+}
+
+TEST_F(VethPair, Tpacketv2RingRefusesASlotCountThatIsNotWholeBlocks) {
+    AfPacketOptions bad = ring_v2();
+    bad.ring_v2_slots = 33;
+    auto pb = AfPacketPort::open(b, bad);
+    ASSERT_FALSE(pb);
+    EXPECT_NE(pb.status().message().find("33 ring slots"), std::string::npos)
+        << pb.status().message();
 }
 
 TEST_F(VethPair, DeletedInterfaceMarksATpacketv2RingPortGone) {

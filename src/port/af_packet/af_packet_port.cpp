@@ -109,7 +109,8 @@ Result<std::unique_ptr<AfPacketPort>> AfPacketPort::open(const std::string& ifna
     Status ring_status = Status::ok();
     if (options.rx == AfPacketRxMode::ring_v2) {
         ring_v2 = std::make_unique<RxRingV2>();
-        ring_status = ring_v2->setup(fd, fmt::format("af_packet port {}", ifname));
+        ring_status =
+            ring_v2->setup(fd, fmt::format("af_packet port {}", ifname), options.ring_v2_slots);
     } else if (options.rx == AfPacketRxMode::ring_v3) {
         ring_v3 = std::make_unique<RxRingV3>();
         ring_status = ring_v3->setup(fd, fmt::format("af_packet port {}", ifname));

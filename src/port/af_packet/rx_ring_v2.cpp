@@ -51,7 +51,7 @@ RxRingV2::~RxRingV2() {
     if (map_) ::munmap(map_, map_size_);
 }
 
-Status RxRingV2::setup(int fd, const std::string& what) {
+Status RxRingV2::setup(int fd, const std::string& what, std::uint32_t frames) {
     auto fail = [&](const char* call) {
         return Status(Errc::io_error, fmt::format("{}: {}: {}", what, call, std::strerror(errno)));
     };
@@ -65,15 +65,20 @@ Status RxRingV2::setup(int fd, const std::string& what) {
     if (::setsockopt(fd, SOL_PACKET, PACKET_COPY_THRESH, &copy_thresh, sizeof copy_thresh) != 0) {
         return fail("setsockopt(PACKET_COPY_THRESH)");
     }
+    if (!valid_frame_count(frames))
+        return Status(Errc::invalid_argument,
+                      fmt::format("{}: {} ring slots: want a multiple of {} from {} to {}", what,
+                                  frames, kFramesPerBlock, kFramesPerBlock, 1u << 17));
+    frame_count_ = frames;
     tpacket_req req{};
     req.tp_block_size = kBlockSize;
-    req.tp_block_nr = kFrameCount / (kBlockSize / kFrameSize);
+    req.tp_block_nr = frames / kFramesPerBlock;
     req.tp_frame_size = kFrameSize;
-    req.tp_frame_nr = kFrameCount;
+    req.tp_frame_nr = frames;
     if (::setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) {
         return fail("setsockopt(PACKET_RX_RING)");
     }
-    map_size_ = std::size_t{kFrameSize} * kFrameCount;
+    map_size_ = std::size_t{kFrameSize} * frames;
     void* m = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, fd, 0);
     if (m == MAP_FAILED) m = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (m == MAP_FAILED) {
@@ -194,7 +199,7 @@ std::uint32_t RxRingV2::read(PacketPool& pool, PacketBatch& batch, bool vnet_hdr
         }
         // Release: every read of the slot is done before the kernel may refill it.
         __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-        next_ = (next_ + 1) % kFrameCount;
+        next_ = next_ + 1 == frame_count_ ? 0 : next_ + 1;
         if (!keep) {
             pool.free(p);
             continue;

@@ -8,8 +8,9 @@
 // Slots are 2048 bytes: a full 1500-byte-MTU frame (1514 bytes) fits after the slot header,
 // the address and the virtio-net header (the kernel puts the frame at offset 76 with
 // PACKET_VNET_HDR), and small frames waste little. 4096-byte slots would only add room for
-// frames up to ~4000 bytes at half the slots per MiB. 4096 slots (8 MiB) absorb a burst of
-// 4096 frames while the poll thread serves other ports.
+// frames up to ~4000 bytes at half the slots per MiB. The default 4096 slots (8 MiB) absorb a
+// burst of 4096 frames while the poll thread serves other ports; fewer save memory on hosts
+// with many ports (daemon --af-packet-ring-slots).
 //
 // Bigger frames (GSO super-frames up to 64 KiB, jumbo frames) take the copy path: with
 // PACKET_COPY_THRESH the kernel writes a truncated copy flagged TP_STATUS_COPY into the slot
@@ -29,12 +30,17 @@ namespace sy::port {
 class RxRingV2 {
   public:
     static constexpr std::uint32_t kFrameSize = 2048;
-    static constexpr std::uint32_t kFrameCount = 4096;
+    static constexpr std::uint32_t kDefaultFrameCount = 4096;
     // Blocks are what the kernel allocates: 64 KiB is a multiple of every page size Linux
     // uses, and 128 of them are easier to find than larger contiguous runs.
     static constexpr std::uint32_t kBlockSize = 64u << 10;
+    static constexpr std::uint32_t kFramesPerBlock = kBlockSize / kFrameSize;
     static_assert(kBlockSize % kFrameSize == 0, "slots are contiguous across blocks");
-    static_assert(kFrameCount % (kBlockSize / kFrameSize) == 0);
+    static_assert(kDefaultFrameCount % kFramesPerBlock == 0);
+    // A slot count the ring accepts: whole blocks, at most 256 MiB of ring.
+    static bool valid_frame_count(std::uint32_t n) {
+        return n >= kFramesPerBlock && n <= (1u << 17) && n % kFramesPerBlock == 0;
+    }
 
     RxRingV2() = default;
     RxRingV2(const RxRingV2&) = delete;
@@ -42,8 +48,8 @@ class RxRingV2 {
     ~RxRingV2();
 
     // Set up on `fd` (before bind, after PACKET_VNET_HDR and PACKET_AUXDATA). `what` names
-    // the port in errors.
-    Status setup(int fd, const std::string& what);
+    // the port in errors; `frames`: slots (valid_frame_count).
+    Status setup(int fd, const std::string& what, std::uint32_t frames = kDefaultFrameCount);
 
     // Copies up to the batch's free room of frames out of the ring (and, for frames bigger
     // than a slot, off the socket). `vnet_hdr`: frames come with a virtio-net header.
@@ -66,6 +72,7 @@ class RxRingV2 {
     std::uint8_t* map_ = nullptr;
     std::size_t map_size_ = 0;
     std::uint32_t next_ = 0;  // next slot to read
+    std::uint32_t frame_count_ = kDefaultFrameCount;
     int error_ = 0;
 };
 
