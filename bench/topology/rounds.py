@@ -141,3 +141,37 @@ def render(summary, names, baseline):
             rows.append(row)
         lines += _columns(rows) + [""]
     return "\n".join(lines)
+
+# --- the same contender with more and fewer containers attached -----------------------------
+
+SCALE_KEYS = ("tcp1_gbps", "tcp4_gbps", "udp_kpps", "ping_avg_us", "ping_p99_us")
+
+
+def scale(rounds_many, rounds_few, names):
+    """Per contender and load: each round's figure with many containers attached divided by
+    the same contender's figure with few, measured in the same round, and their spread."""
+    out = {}
+    for name in names:
+        out[name] = {}
+        for key in SCALE_KEYS:
+            merged = [{name: many.get(name, {}), "few": few.get(name, {})}
+                      for many, few in zip(rounds_many, rounds_few)]
+            ratios = round_ratios(merged, name, key, "few")
+            out[name][key] = {"ratios": ratios, "ratio": spread(ratios)}
+    return out
+
+
+def render_scale(scale_summary, names, many, few):
+    titles = {m.key: m.title for m in METRICS}
+    header = ["  contender"] + [titles[k] for k in SCALE_KEYS]
+    rows = [header]
+    for name in names:
+        row = [f"  {name}"]
+        for key in SCALE_KEYS:
+            q = scale_summary[name][key]["ratio"]
+            row.append("-" if q is None else
+                       f"{q['median']:.2f}x ({q['min']:.2f}-{q['max']:.2f})")
+        rows.append(row)
+    return "\n".join([f"{many} containers attached against {few}, same contender, same round "
+                      f"(figure with {many} / figure with {few}; median, min-max; ping: lower "
+                      f"is better)"] + _columns(rows) + [""])

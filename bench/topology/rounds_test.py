@@ -118,6 +118,38 @@ class Output(unittest.TestCase):
             self.assertGreater(os.path.getsize(path), 10000)
 
 
+class Scale(unittest.TestCase):
+    def test_each_round_is_divided_by_the_same_contenders_figure_with_few_containers(self):
+        many = [{"sy": {"tcp1_gbps": 8.0, "ping_avg_us": 100.0}}, {"sy": {"tcp1_gbps": 9.0}}]
+        few = [{"sy": {"tcp1_gbps": 10.0, "ping_avg_us": 50.0}}, {"sy": {"tcp1_gbps": 9.0}}]
+        out = rounds.scale(many, few, ["sy"])
+        self.assertEqual(out["sy"]["tcp1_gbps"]["ratios"], [0.8, 1.0])
+        self.assertAlmostEqual(out["sy"]["tcp1_gbps"]["ratio"]["median"], 0.9)
+        self.assertEqual(out["sy"]["ping_avg_us"]["ratios"], [2.0, None])
+        self.assertIsNone(out["sy"]["udp_kpps"]["ratio"])
+        text = rounds.render_scale(out, ["sy"], 50, 2)
+        self.assertIn("50 containers attached against 2", text)
+        self.assertIn("0.90x (0.80-1.00)", text)
+
+    def test_render_prints_both_sizes_and_the_scale(self):
+        report = {"settings": {"round_order": [BASE, "sy"], "rounds": 1, "seconds": 1,
+                               "pairs": 1, "containers": 50, "idle_containers": 48,
+                               "compare_containers": 2, "load_average_before": 0.1,
+                               "load_average_after": 0.2, "cpus": 2},
+                  "contenders": [{"name": n, "label": n, "available": True,
+                                  "tcp_works_default_offloads": True,
+                                  "measured_with": "default offloads"} for n in (BASE, "sy")],
+                  "rounds": [{BASE: figures(10.0), "sy": figures(8.0)}],
+                  "rounds_compare": [{BASE: figures(10.0), "sy": figures(10.0)}]}
+        names = [BASE, "sy"]
+        report["summary"] = rounds.summarize(report["rounds"], names, BASE)
+        report["summary_compare"] = rounds.summarize(report["rounds_compare"], names, BASE)
+        report["scale"] = rounds.scale(report["rounds"], report["rounds_compare"], names)
+        text = run.render(report)
+        self.assertIn("With 2 containers attached (same rounds):", text)
+        self.assertIn("0.80x (0.80-0.80)", text)
+
+
 class CommandLine(unittest.TestCase):
     def names(self, opts):
         return [c.name for c in opts.contenders]
@@ -139,9 +171,12 @@ class CommandLine(unittest.TestCase):
         opts = run.parse_args(["--pairs", "2", "--containers", "50"])
         self.assertEqual(opts.containers, 50)
         self.assertEqual(run.parse_args(["--pairs", "3"]).containers, 6)
+        self.assertEqual(run.parse_args(["--containers", "50", "--compare-containers", "2"])
+                         .compare_containers, 2)
         for bad in (["--pairs", "2", "--containers", "3"], ["--rounds", "0"],
                     ["--switch", "nope"], ["--variant", "switchyard=--x"],
-                    ["--variant", "no-equals-sign"]):
+                    ["--variant", "no-equals-sign"],
+                    ["--pairs", "2", "--compare-containers", "3"]):
             with self.assertRaises(SystemExit, msg=bad), \
                     contextlib.redirect_stderr(io.StringIO()):
                 run.parse_args(bad)

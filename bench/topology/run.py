@@ -18,7 +18,8 @@ measured with TX offload off in the pairs' namespaces, the usual workaround, and
 output says so.
 
 Usage: /usr/bin/python3 bench/topology/run.py [--rounds N] [--seconds S] [--switch NAME]...
-       [--containers N] [--pairs K] [--bridge-per-pair] [--switch-arg=ARG]... [--variant NAME=ARGS]...
+       [--containers N] [--compare-containers M] [--pairs K] [--bridge-per-pair]
+       [--switch-arg=ARG]... [--variant NAME=ARGS]...
        [--json FILE] [--plot FILE.png]
 """
 
@@ -266,6 +267,11 @@ def render(report):
                      + (f"; FAILED in round(s) {failed}" if failed else ""))
     names = [c["name"] for c in report["contenders"] if c["available"]]
     lines += ["", rounds.render(report["summary"], names, BASELINE)]
+    if "scale" in report:
+        few = s["compare_containers"]
+        lines += [f"With {few} containers attached (same rounds):", "",
+                  rounds.render(report["summary_compare"], names, BASELINE),
+                  rounds.render_scale(report["scale"], names, s["containers"], few)]
     lines.append(
         f"median = over the rounds; ratio = that contender's figure divided by the Linux "
         f"bridge's of the same round, median over the rounds, with its min-max and IQR. "
@@ -312,6 +318,10 @@ def parse_args(argv):
     p.add_argument("--pairs", type=int, default=1, metavar="K",
                    help="client/server pairs loaded at once; figures are their sum "
                         "(ping: pooled) (default 1)")
+    p.add_argument("--compare-containers", type=int, metavar="M",
+                   help="also measure every contender, in every round, with M containers "
+                        "attached (at least 2K) and print how its figures with N compare "
+                        "with those (the cost of idle ports)")
     p.add_argument("--bridge-per-pair", action="store_true",
                    help="Switchyard: one bridge per pair instead of all ports on br0 (the "
                         "daemon spreads bridges over its --poll-threads)")
@@ -337,6 +347,9 @@ def parse_args(argv):
     if not 2 * opts.pairs <= opts.containers <= 2 * opts.pairs + hosts.MAX_IDLE:
         p.error(f"--containers must be at least 2 x --pairs ({2 * opts.pairs}): the pairs' "
                 "own containers count")
+    if opts.compare_containers is not None and not (
+            2 * opts.pairs <= opts.compare_containers <= 2 * opts.pairs + hosts.MAX_IDLE):
+        p.error(f"--compare-containers must be at least 2 x --pairs ({2 * opts.pairs})")
     contenders = list(CONTENDERS)
     for text in opts.variant:
         try:
@@ -361,22 +374,26 @@ def parse_args(argv):
 def run_rounds(opts, available, report):
     """The rounds, in place in report["rounds"]; True if every measurement succeeded."""
     ok = True
-    idle = opts.containers - 2 * opts.pairs
+    sizes = [("rounds", opts.containers)]
+    if opts.compare_containers is not None:
+        sizes.append(("rounds_compare", opts.compare_containers))
     for r, name in rounds.schedule([c.name for c in available], opts.rounds):
-        if len(report["rounds"]) <= r:
-            report["rounds"].append({})
         c = next(c for c in available if c.name == name)
-        system.log(f"bench: round {r + 1}/{opts.rounds}: {name} ...")
         tx = opts.tcp_default[name]
-        switch = c.make(opts)
-        try:
-            report["rounds"][r][name] = with_topology(
-                switch, opts.pairs, idle, tx, lambda topo: measure(switch, topo, opts.seconds),
-                opts.bridge_per_pair)
-        except system.LabError as e:
-            system.log(f"bench: round {r + 1}: {name}: {e}")
-            report["rounds"][r][name] = {"error": str(e)}
-            ok = False
+        for where, containers in sizes:  # A(N) A(M) B(N) B(M) ...: the same round for both
+            rows = report.setdefault(where, [])
+            if len(rows) <= r:
+                rows.append({})
+            system.log(f"bench: round {r + 1}/{opts.rounds}: {name}, {containers} containers")
+            switch = c.make(opts)
+            try:
+                rows[r][name] = with_topology(
+                    switch, opts.pairs, containers - 2 * opts.pairs, tx,
+                    lambda topo: measure(switch, topo, opts.seconds), opts.bridge_per_pair)
+            except system.LabError as e:
+                system.log(f"bench: round {r + 1}: {name}: {e}")
+                rows[r][name] = {"error": str(e)}
+                ok = False
     return ok
 
 
@@ -386,7 +403,7 @@ def main(argv=None):
     report = {"settings": {
         "rounds": opts.rounds, "seconds": opts.seconds, "pairs": opts.pairs,
         "containers": opts.containers, "idle_containers": opts.containers - 2 * opts.pairs,
-        "bridge_per_pair": opts.bridge_per_pair,
+        "bridge_per_pair": opts.bridge_per_pair, "compare_containers": opts.compare_containers,
         "switch_args": opts.switch_args, "cpus": os.cpu_count(),
         "load_average_before": os.getloadavg()[0]}, "contenders": [], "rounds": []}
     status = 0
@@ -422,6 +439,10 @@ def main(argv=None):
     report["settings"]["load_average_after"] = os.getloadavg()[0]
     names = report["settings"]["round_order"]
     report["summary"] = rounds.summarize(report["rounds"], names, BASELINE)
+    if opts.compare_containers is not None:
+        compare = report.get("rounds_compare", [])
+        report["summary_compare"] = rounds.summarize(compare, names, BASELINE)
+        report["scale"] = rounds.scale(report["rounds"], compare, names)
     if opts.json and opts.json != "-":
         with open(opts.json, "w") as f:
             json.dump(report, f, indent=2)
