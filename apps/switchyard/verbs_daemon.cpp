@@ -12,7 +12,7 @@
 #include "daemon_addons.hpp"
 #include "daemon_dpdk.hpp"
 #include "datapath/switch.hpp"
-#include "port/af_packet/rx_ring_v2.hpp"
+#include "port/af_packet/rx_mode.hpp"
 #include "verbs.hpp"
 
 namespace sy::app {
@@ -64,10 +64,10 @@ void add_daemon_verb(CLI::App& app) {
             std::uint32_t n = 0;
             const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
             if (ec != std::errc{} || end != text.data() + text.size() ||
-                !port::RxRingV2::valid_frame_count(n))
+                !port::valid_ring_v2_slots(n))
                 return fmt::format("want a multiple of {} from {} to {}, not '{}'",
-                                   port::RxRingV2::kFramesPerBlock, port::RxRingV2::kFramesPerBlock,
-                                   1u << 17, text);
+                                   port::kRingV2SlotsPerBlock, port::kRingV2SlotsPerBlock,
+                                   port::kMaxRingV2Slots, text);
             return {};
         });
     auto addons = std::make_shared<DaemonAddonArgs>();

@@ -9,16 +9,17 @@
 # "start tx_first 8" puts 8 bursts of --burst packets into each port, then everything received
 # on one port is sent out of the other, so packets circulate through the switch in both
 # directions (checked: both ports must receive, else the bursts are injected again) and the
-# switch's poll thread is the only other busy thread. Cores: the switch
-# forwards on CPU 1 (Switchyard: EAL -l 1, which pins the daemon and its poll thread there;
-# OVS: pmd-cpu-mask=0x2, its other threads on CPU 0); both testpmd lcores sit on CPU 0. Two
+# switch's poll thread is the only other busy thread. Cores: the switch forwards on CPU 1
+# (Switchyard: EAL -l 1, which pins the daemon and its poll thread there; OVS:
+# pmd-cpu-mask=0x2, its other threads on CPU 0); both testpmd lcores sit on CPU 0. Two
 # testpmd processes (txonly + rxonly) would put a third busy poller on two CPUs: see
 # docs/dpdk.md, "Two testpmd processes".
 #
 # The rate is measured by the peer, the same way for both switches: the packets testpmd
 # received on both ports ("show port stats all") over SECONDS of wall time, after a warm-up
-# second; a round where either direction stopped is reported as failed. Mpps = Mpps per core (one forwarding thread each). Ratios are Switchyard / OVS-DPDK
-# per round (the rounds alternate, so each pair ran under the same machine load).
+# second; a round where either direction stopped is reported as failed. Mpps = Mpps per core
+# (one forwarding thread each). Ratios are Switchyard / OVS-DPDK per round (the rounds
+# alternate, so each pair ran under the same machine load).
 #
 # Usage: vhost_vs_ovs.sh [--rounds N] [--seconds S] [--sizes "64 1500"] [--burst B] SWITCHYARD_BIN
 set -eu
@@ -89,7 +90,7 @@ run_peer() {  # run_peer SOCK_A SOCK_B SIZE LOG
     # Both directions must circulate: port 1 receives the bursts sent into port 0 (va -> vb),
     # port 0 those sent into port 1 (vb -> va). A switch that drops the first bursts of one
     # direction while it finishes setting up a port would leave half the packets in flight
-    # and a one-way measurement (OVS-DPDK did, one round in three). Inject again (a stop and
+    # and a one-way measurement (OVS-DPDK did in 4 of 6 rounds). Inject again (a stop and
     # another tx_first) until both ports receive, at most 5 times; peer.log says how often.
     local tries=0
     while :; do

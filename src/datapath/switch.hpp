@@ -182,9 +182,10 @@ struct SwitchSettings {
     std::optional<std::uint32_t> busy_poll_contended_us;
     // How kernel interfaces (af_packet ports) receive: a TPACKET_V2 ring (default: measured
     // faster on 64-byte floods and ping, docs/performance.md), recvmmsg, or a TPACKET_V3 ring
-    // (port/af_packet/rx_mode.hpp). A port whose ring cannot be set up falls back to recvmmsg.
+    // (port/af_packet/rx_mode.hpp). A port whose ring the kernel refuses is refused with the
+    // kernel's reason, like any other port that cannot be opened.
     port::AfPacketRxMode af_packet_rx = port::AfPacketRxMode::ring_v2;
-    std::uint32_t af_packet_ring_slots = 4096;  // ring-v2: 2 KiB slots per port's ring
+    std::uint32_t af_packet_ring_slots = port::kDefaultRingV2Slots;  // 2 KiB slots per port
     // Opens ports of the kinds the datapath has no driver for (dpdk, dpdk_vhost_user); empty:
     // such ports are refused. Called on the control thread, outside the round lock.
     std::function<Result<std::unique_ptr<port::Port>>(const PortConfig&)> open_external;

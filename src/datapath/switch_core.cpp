@@ -261,16 +261,6 @@ Status SwitchCore::add_port(const std::string& bridge, const PortConfig& config)
     auto io = external
                   ? options_.open_external(config)
                   : open_port(config, options_.af_packet_rx_ring, options_.af_packet_ring_slots);
-    if (!io && !external && options_.af_packet_rx_ring != port::AfPacketRxMode::recvmmsg) {
-        // A ring the kernel will not map (memory, limits) is no reason to refuse the port:
-        // receive with recvmmsg, say so; if that fails too, its error is the one that counts.
-        auto plain = open_port(config, port::AfPacketRxMode::recvmmsg);
-        if (plain && options_.log) {
-            std::fprintf(stderr, "switchyard: port %s receives with recvmmsg: %s\n",
-                         config.name.c_str(), io.status().message().c_str());
-        }
-        io = std::move(plain);
-    }
     if (!io) return io.status();
     return attach(bridge, config, std::move(io.value()));
 }

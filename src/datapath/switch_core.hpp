@@ -38,9 +38,11 @@ struct SwitchOptions {
     bool log = true;  // port events (vanished interfaces) on stderr
     // How kernel interfaces receive: recvmmsg; a TPACKET_V2 ring (no system call per frame,
     // the kernel copies in the sender's softirq); or a TPACKET_V3 ring (fewer system calls
-    // under load, but up to 1 ms of added latency under light load: block timer).
+    // under load, but up to 1 ms of added latency under light load: block timer). recvmmsg
+    // here (tests and benchmarks build switches without ring memory); the daemon's default
+    // is SwitchSettings'.
     port::AfPacketRxMode af_packet_rx_ring = port::AfPacketRxMode::recvmmsg;
-    std::uint32_t af_packet_ring_slots = 4096;  // ring-v2 slots per port
+    std::uint32_t af_packet_ring_slots = port::kDefaultRingV2Slots;
     // Which ports check the L4 checksum of packets that arrive with no checksum metadata
     // (counted as verified good/bad; good ones are marked verified). Never changes bytes.
     enum class RxVerify { never, legacy_ports, all_ports } rx_verify = RxVerify::legacy_ports;

@@ -28,8 +28,8 @@ struct AfPacketOptions {
     bool vnet_hdr = true;       // false: legacy mode (no offload metadata either way)
     bool qdisc_bypass = false;  // see af_packet_port.cpp: hides our sends from packet taps
     using RxMode = AfPacketRxMode;
-    RxMode rx = RxMode::recvmmsg;        // see rx_mode.hpp and af_packet_port.cpp
-    std::uint32_t ring_v2_slots = 4096;  // RxMode::ring_v2: slots of 2 KiB (rx_ring_v2.hpp)
+    RxMode rx = RxMode::recvmmsg;                       // see rx_mode.hpp and af_packet_port.cpp
+    std::uint32_t ring_v2_slots = kDefaultRingV2Slots;  // RxMode::ring_v2: 2 KiB slots
 };
 
 class AfPacketPort final : public Port {

@@ -65,10 +65,11 @@ Status RxRingV2::setup(int fd, const std::string& what, std::uint32_t frames) {
     if (::setsockopt(fd, SOL_PACKET, PACKET_COPY_THRESH, &copy_thresh, sizeof copy_thresh) != 0) {
         return fail("setsockopt(PACKET_COPY_THRESH)");
     }
-    if (!valid_frame_count(frames))
-        return Status(Errc::invalid_argument,
-                      fmt::format("{}: {} ring slots: want a multiple of {} from {} to {}", what,
-                                  frames, kFramesPerBlock, kFramesPerBlock, 1u << 17));
+    if (!valid_ring_v2_slots(frames))
+        return Status(
+            Errc::invalid_argument,
+            fmt::format("{}: {} ring slots: want a multiple of {} from {} to {}", what, frames,
+                        kRingV2SlotsPerBlock, kRingV2SlotsPerBlock, kMaxRingV2Slots));
     frame_count_ = frames;
     tpacket_req req{};
     req.tp_block_size = kBlockSize;

@@ -23,6 +23,7 @@
 #include "base/status.hpp"
 #include "packet/packet_batch.hpp"
 #include "packet/packet_pool.hpp"
+#include "port/af_packet/rx_mode.hpp"
 #include "port/port.hpp"
 
 namespace sy::port {
@@ -30,17 +31,13 @@ namespace sy::port {
 class RxRingV2 {
   public:
     static constexpr std::uint32_t kFrameSize = 2048;
-    static constexpr std::uint32_t kDefaultFrameCount = 4096;
+    static constexpr std::uint32_t kDefaultFrameCount = kDefaultRingV2Slots;
     // Blocks are what the kernel allocates: 64 KiB is a multiple of every page size Linux
     // uses, and 128 of them are easier to find than larger contiguous runs.
     static constexpr std::uint32_t kBlockSize = 64u << 10;
     static constexpr std::uint32_t kFramesPerBlock = kBlockSize / kFrameSize;
     static_assert(kBlockSize % kFrameSize == 0, "slots are contiguous across blocks");
-    static_assert(kDefaultFrameCount % kFramesPerBlock == 0);
-    // A slot count the ring accepts: whole blocks, at most 256 MiB of ring.
-    static bool valid_frame_count(std::uint32_t n) {
-        return n >= kFramesPerBlock && n <= (1u << 17) && n % kFramesPerBlock == 0;
-    }
+    static_assert(kFramesPerBlock == kRingV2SlotsPerBlock, "rx_mode.hpp's bounds");
 
     RxRingV2() = default;
     RxRingV2(const RxRingV2&) = delete;
@@ -48,7 +45,7 @@ class RxRingV2 {
     ~RxRingV2();
 
     // Set up on `fd` (before bind, after PACKET_VNET_HDR and PACKET_AUXDATA). `what` names
-    // the port in errors; `frames`: slots (valid_frame_count).
+    // the port in errors; `frames`: slots (valid_ring_v2_slots).
     Status setup(int fd, const std::string& what, std::uint32_t frames = kDefaultFrameCount);
 
     // Copies up to the batch's free room of frames out of the ring (and, for frames bigger
