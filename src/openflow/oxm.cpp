@@ -25,8 +25,8 @@ constexpr OxmField kOxm[] = {
     {kOxmClassBasic, 25, 6, F::arp_tha},     {kOxmClassBasic, 26, 16, F::ipv6_src},
     {kOxmClassBasic, 27, 16, F::ipv6_dst},   {kOxmClassBasic, 28, 4, F::ipv6_label},
     {kOxmClassBasic, 29, 1, F::icmpv6_type}, {kOxmClassBasic, 30, 1, F::icmpv6_code},
-    {kOxmClassBasic, 38, 8, F::tun_id},
-    {0x0000, 4, 2, F::vlan_tci},             {kOxmClassNxm1, 0, 4, F::reg0},          {kOxmClassNxm1, 1, 4, F::reg1},
+    {kOxmClassBasic, 38, 8, F::tun_id},      {0x0000, 4, 2, F::vlan_tci},
+    {kOxmClassNxm1, 0, 4, F::reg0},          {kOxmClassNxm1, 1, 4, F::reg1},
     {kOxmClassNxm1, 2, 4, F::reg2},          {kOxmClassNxm1, 3, 4, F::reg3},
     {kOxmClassNxm1, 4, 4, F::reg4},          {kOxmClassNxm1, 5, 4, F::reg5},
     {kOxmClassNxm1, 6, 4, F::reg6},          {kOxmClassNxm1, 7, 4, F::reg7},
@@ -63,7 +63,9 @@ std::optional<OxmField> oxm_by_wire(std::uint16_t oxm_class, std::uint8_t field)
     return std::nullopt;
 }
 
-std::span<const OxmField> all_oxm_fields() { return kOxm; }
+std::span<const OxmField> all_oxm_fields() {
+    return kOxm;
+}
 
 std::optional<OxmField> oxm_by_field(flow::FieldId id) {
     for (const OxmField& f : kOxm) {
@@ -121,12 +123,21 @@ std::optional<OfError> decode_match(Reader& r, flow::Match& out) {
     while (!fields.empty()) {
         OxmEntry e;
         if (auto error = decode_oxm(fields, e)) return error;
-        // Two OXMs for one storage (tcp_src and udp_src) are duplicates too: judged by the
-        // canonical storage through the field's info.
+        // The same OXM twice (OFPBMC_DUP_FIELD). Two names for one storage (TCP_DST and
+        // ICMPV4_CODE) cannot both pass the prerequisite check below.
         const auto idx = static_cast<std::size_t>(e.id);
         if (seen[idx]) return err::match_dup_field;
         seen[idx] = true;
         out.set(e.id, e.value, e.mask);
+    }
+    // Each OXM's own prerequisite, by the name it was sent under: TCP_DST needs ip_proto=6
+    // even though its storage is shared with ICMP's code, which a whole-match check accepts
+    // (OVS refuses the same, OFPBMC_BAD_PREREQ). Judged after the whole match, so the order
+    // of the OXMs does not matter.
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        if (!seen[i]) continue;
+        const flow::FieldInfo& info = flow::field_info(static_cast<F>(i));
+        if (!flow::prereq_met(info.prereq, out.key, out.mask)) return err::match_bad_prereq;
     }
     return std::nullopt;
 }
@@ -151,8 +162,15 @@ void encode_match(Writer& w, const flow::Match& m) {
     put(w, m, F::dl_dst, F::dl_dst);
     put(w, m, F::dl_src, F::dl_src);
     put(w, m, F::dl_type, F::dl_type);
-    put(w, m, F::vlan_vid, F::vlan_vid);
-    put(w, m, F::vlan_pcp, F::vlan_pcp);
+    // OXM's VLAN_PCP cannot be masked; a TCI mask that covers only some PCP bits (possible
+    // through NXM_OF_VLAN_TCI_W) is written whole as NXM_OF_VLAN_TCI so it decodes again.
+    const flow::FieldValue pcp_mask = m.mask_of(F::vlan_pcp);
+    if (pcp_mask != 0 && pcp_mask != flow::field_all_ones(F::vlan_pcp)) {
+        put(w, m, F::vlan_tci, F::vlan_tci);
+    } else {
+        put(w, m, F::vlan_vid, F::vlan_vid);
+        put(w, m, F::vlan_pcp, F::vlan_pcp);
+    }
     if (v4 || v6) {
         put(w, m, F::ip_dscp, F::ip_dscp);
         put(w, m, F::nw_ecn, F::nw_ecn);

@@ -10,15 +10,10 @@
 
 #include "flow/key_extract.hpp"
 #include "flow/packet_synth.hpp"
+#include "fuzz_require.hpp"
 #include "net/parse.hpp"
 
-namespace {
-
-void require(bool condition) {
-    if (!condition) std::abort();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace sy;
@@ -31,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const net::ParsedHeaders parsed = net::parse(*synth, {.parse_tunnels = false});
     flow::FlowKey again;
     flow::extract_key(*synth, parsed, 1, again);
-    require(std::memcmp(again.dl_src, key.dl_src, 6) == 0 &&
-            std::memcmp(again.dl_dst, key.dl_dst, 6) == 0);
-    require(again.dl_type == key.dl_type && again.vlan_tci == key.vlan_tci);
+    SY_FUZZ_REQUIRE(std::memcmp(again.dl_src, key.dl_src, 6) == 0 &&
+                    std::memcmp(again.dl_dst, key.dl_dst, 6) == 0);
+    SY_FUZZ_REQUIRE(again.dl_type == key.dl_type && again.vlan_tci == key.vlan_tci);
     return 0;
 }

@@ -12,14 +12,11 @@
 #include "flow/flow_format.hpp"
 #include "flow/flow_syntax.hpp"
 #include "flow/match_format.hpp"
+#include "fuzz_require.hpp"
 
 namespace {
 
 using namespace sy::flow;
-
-void require(bool condition) {
-    if (!condition) std::abort();
-}
 
 class FuzzPorts final : public PortNamer {
   public:
@@ -36,21 +33,21 @@ class FuzzPorts final : public PortNamer {
 };
 
 void check_message(const sy::Status& s) {
-    require(!s.is_ok());
-    require(!s.message().empty());
-    require(s.message().find('\n') == std::string::npos);
+    SY_FUZZ_REQUIRE(!s.is_ok());
+    SY_FUZZ_REQUIRE(!s.message().empty());
+    SY_FUZZ_REQUIRE(s.message().find('\n') == std::string::npos);
 }
 
 void check_flow(const FlowMod& fm, FlowParseMode mode, const PortNamer& ports) {
     if (mode == FlowParseMode::add) {
         const std::string text = format_flow_mod(fm, ports);
         auto again = parse_flow(text, mode, ports);
-        require(again.is_ok());
-        require(again->match == fm.match);
-        require(again->instructions == fm.instructions);
-        require(again->priority == fm.priority && again->table == fm.table &&
-                again->cookie == fm.cookie);
-        require(format_flow_mod(*again, ports) == text);
+        SY_FUZZ_REQUIRE(again.is_ok());
+        SY_FUZZ_REQUIRE(again->match == fm.match);
+        SY_FUZZ_REQUIRE(again->instructions == fm.instructions);
+        SY_FUZZ_REQUIRE(again->priority == fm.priority && again->table == fm.table &&
+                        again->cookie == fm.cookie);
+        SY_FUZZ_REQUIRE(format_flow_mod(*again, ports) == text);
         FlowStats st;
         st.match = fm.match;
         st.instructions = fm.instructions;
@@ -58,8 +55,8 @@ void check_flow(const FlowMod& fm, FlowParseMode mode, const PortNamer& ports) {
         (void)flow_stats_json(st, ports).dump();
     } else {
         auto again = parse_flow(format_match(fm.match, ports), FlowParseMode::dump, ports);
-        require(again.is_ok());
-        require(again->match == fm.match);
+        SY_FUZZ_REQUIRE(again.is_ok());
+        SY_FUZZ_REQUIRE(again->match == fm.match);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "fuzz_require.hpp"
 #include "openflow/actions.hpp"
 #include "openflow/messages.hpp"
 #include "openflow/oxm.hpp"
@@ -16,20 +17,16 @@ namespace {
 
 using namespace sy::openflow;
 
-void require(bool condition) {
-    if (!condition) std::abort();
-}
-
 void check_round_trip(const sy::flow::FlowMod& mod) {
     Bytes b;
     Writer w(b);
     encode_match(w, mod.match);
     Reader r(b);
     sy::flow::Match back;
-    require(!decode_match(r, back));
+    SY_FUZZ_REQUIRE(!decode_match(r, back));
     // A match is written in terms of its prerequisites (TCP_DST needs ip_proto=6 to be
     // named); one that lacks them is refused before it gets anywhere (OFPBMC_BAD_PREREQ).
-    if (mod.match.check_prerequisites()) require(back == mod.match);
+    if (mod.match.check_prerequisites()) SY_FUZZ_REQUIRE(back == mod.match);
     Bytes ib;
     Writer iw(ib);
     encode_instructions(iw, mod.instructions, mod.match);
@@ -38,7 +35,7 @@ void check_round_trip(const sy::flow::FlowMod& mod) {
         Bytes again;
         Writer aw(again);
         encode_instructions(aw, ins, mod.match);
-        require(again == ib);  // stable after one trip
+        SY_FUZZ_REQUIRE(again == ib);  // stable after one trip
     }
 }
 
@@ -56,8 +53,8 @@ void one(const Header& h, std::span<const std::uint8_t> msg) {
         case MsgType::packet_out: {
             PacketOutMsg po;
             if (!decode_packet_out(body, po)) {
-                require(po.data.data() >= body.data() &&
-                        po.data.data() + po.data.size() <= body.data() + body.size());
+                SY_FUZZ_REQUIRE(po.data.data() >= body.data() &&
+                                po.data.data() + po.data.size() <= body.data() + body.size());
             }
             break;
         }
@@ -94,7 +91,7 @@ void one(const Header& h, std::span<const std::uint8_t> msg) {
     }
     Bytes err;
     encode_error(err, h.xid, OfError{}, msg);
-    require(err.size() <= 12 + 64);
+    SY_FUZZ_REQUIRE(err.size() <= 12 + 64);
 }
 
 }  // namespace

@@ -74,8 +74,9 @@ TEST(Oxm, MalformedGetsTheSpecError) {
     // Unknown basic field 50.
     EXPECT_EQ(decode(match_with({0x80, 0x00, 50 << 1, 2, 0, 0})), err::match_bad_field);
     // ETH_TYPE twice.
-    EXPECT_EQ(decode(match_with({0x80, 0x00, 5 << 1, 2, 0x08, 0x00, 0x80, 0x00, 5 << 1, 2, 0x08, 0x00})),
-              err::match_dup_field);
+    EXPECT_EQ(
+        decode(match_with({0x80, 0x00, 5 << 1, 2, 0x08, 0x00, 0x80, 0x00, 5 << 1, 2, 0x08, 0x00})),
+        err::match_dup_field);
     // A mask on IN_PORT, which takes none.
     EXPECT_EQ(decode(match_with({0x80, 0x00, 0 << 1 | 1, 8, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff})),
               err::match_bad_mask);
@@ -85,6 +86,45 @@ TEST(Oxm, MalformedGetsTheSpecError) {
     EXPECT_EQ(decode(Bytes{0, 0, 0, 4, 0, 0, 0, 0}), err::match_bad_type);
     // The length says more than there is.
     EXPECT_EQ(decode(Bytes{0, 1, 0, 40, 0, 0, 0, 0}), err::match_bad_len);
+}
+
+TEST(Oxm, EachFieldNeedsItsOwnPrerequisite) {
+    // ETH_TYPE=0x0800, IP_PROTO=1 (ICMP), then UDP_DST=80: UDP_DST shares its storage with
+    // ICMPV4_CODE, but its own prerequisite is ip_proto=17 (found by fuzzing: it used to be
+    // accepted and re-encoded as an 8-bit ICMP code).
+    const Bytes udp_on_icmp = match_with({0x80, 0x00, 5 << 1, 2, 0x08, 0x00,  //
+                                          0x80, 0x00, 10 << 1, 1, 1,          //
+                                          0x80, 0x00, 16 << 1, 2, 0, 80});
+    EXPECT_EQ(decode(udp_on_icmp), err::match_bad_prereq);
+    // TCP_DST with no IP_PROTO at all.
+    EXPECT_EQ(decode(match_with({0x80, 0x00, 14 << 1, 2, 0, 80})), err::match_bad_prereq);
+    // The prerequisite may come after the field it serves.
+    const Bytes late = match_with({0x80, 0x00, 10 << 1, 1, 6,      //
+                                   0x80, 0x00, 14 << 1, 2, 0, 80,  //
+                                   0x80, 0x00, 5 << 1, 2, 0x08, 0x00});
+    EXPECT_FALSE(decode(late));
+}
+
+TEST(Oxm, VlanTciMaskThatSplitsThePcpRoundTrips) {
+    // NXM_OF_VLAN_TCI_W can mask part of the PCP, which OXM's VLAN_PCP cannot express; the
+    // encoder writes such a match as NXM_OF_VLAN_TCI (found by fuzzing: it wrote a masked
+    // VLAN_PCP that its own decoder refused).
+    flow::Match m;
+    m.set(FieldId::vlan_tci, 0x0000, 0x7f05);
+    const Bytes b = encode(m);
+    Reader r(b);
+    flow::Match back;
+    ASSERT_FALSE(decode_match(r, back));
+    EXPECT_EQ(back, m);
+    // A whole PCP (or none) still goes out as OXM VLAN_VID/VLAN_PCP.
+    flow::Match whole;
+    whole.set(FieldId::vlan_tci, 0xa005, 0xefff);
+    const Bytes wb = encode(whole);
+    ASSERT_GE(wb.size(), 8u);
+    EXPECT_EQ(wb[4], 0x80);
+    Reader wr(wb);
+    ASSERT_FALSE(decode_match(wr, back));
+    EXPECT_EQ(back, whole);
 }
 
 flow::Instructions sample_instructions() {
@@ -146,12 +186,15 @@ TEST(Actions, MalformedGetsTheSpecError) {
     EXPECT_EQ(decode_actions(Reader(Bytes{0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), out),
               err::action_bad_out_port);
     // GROUP: no groups here.
-    EXPECT_EQ(decode_actions(Reader(Bytes{0, 22, 0, 8, 0, 0, 0, 1}), out), err::action_bad_out_group);
+    EXPECT_EQ(decode_actions(Reader(Bytes{0, 22, 0, 8, 0, 0, 0, 1}), out),
+              err::action_bad_out_group);
     // An experimenter that is not Nicira.
-    EXPECT_EQ(decode_actions(Reader(Bytes{0xff, 0xff, 0, 16, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}), out),
-              err::action_bad_experimenter);
+    EXPECT_EQ(
+        decode_actions(Reader(Bytes{0xff, 0xff, 0, 16, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}), out),
+        err::action_bad_experimenter);
     // SET_FIELD of dl_type (not writable).
-    EXPECT_EQ(decode_actions(Reader(Bytes{0, 25, 0, 16, 0x80, 0, 5 << 1, 2, 8, 0, 0, 0, 0, 0, 0, 0}), out),
+    EXPECT_EQ(decode_actions(
+                  Reader(Bytes{0, 25, 0, 16, 0x80, 0, 5 << 1, 2, 8, 0, 0, 0, 0, 0, 0, 0}), out),
               err::action_bad_set_type);
     // Truncated header.
     EXPECT_EQ(decode_actions(Reader(Bytes{0, 0}), out), err::action_bad_len);
@@ -160,11 +203,14 @@ TEST(Actions, MalformedGetsTheSpecError) {
 TEST(Instructions, MalformedGetsTheSpecError) {
     flow::Instructions ins;
     EXPECT_EQ(decode_instructions(Reader(Bytes{0, 9, 0, 8, 0, 0, 0, 0}), ins), err::inst_unknown);
-    EXPECT_EQ(decode_instructions(Reader(Bytes{0, 6, 0, 8, 0, 0, 0, 1}), ins), err::inst_unsupported);
-    EXPECT_EQ(decode_instructions(Reader(Bytes{0, 1, 0, 8, 255, 0, 0, 0}), ins), err::inst_bad_table_id);
+    EXPECT_EQ(decode_instructions(Reader(Bytes{0, 6, 0, 8, 0, 0, 0, 1}), ins),
+              err::inst_unsupported);
+    EXPECT_EQ(decode_instructions(Reader(Bytes{0, 1, 0, 8, 255, 0, 0, 0}), ins),
+              err::inst_bad_table_id);
     EXPECT_EQ(decode_instructions(Reader(Bytes{0, 1, 0, 16, 1, 0, 0, 0}), ins), err::inst_bad_len);
-    EXPECT_EQ(decode_instructions(Reader(Bytes{0, 5, 0, 8, 0, 0, 0, 0, 0, 5, 0, 8, 0, 0, 0, 0}), ins),
-              err::inst_unsupported);  // two clear_actions
+    EXPECT_EQ(
+        decode_instructions(Reader(Bytes{0, 5, 0, 8, 0, 0, 0, 0, 0, 5, 0, 8, 0, 0, 0, 0}), ins),
+        err::inst_unsupported);  // two clear_actions
 }
 
 // A FLOW_MOD body as a controller would send it.
@@ -294,8 +340,8 @@ TEST(PacketIn, Layout) {
     // header 8 + 16 fixed + match (4 + 8 in_port = 12, padded 16) + 2 pad + data
     ASSERT_EQ(out.size(), 8u + 16 + 16 + 2 + 20);
     EXPECT_EQ(out[1], static_cast<std::uint8_t>(MsgType::packet_in));
-    EXPECT_EQ(out[8 + 4 + 1], 60);  // total_len
-    EXPECT_EQ(out[8 + 6], 1);       // reason
+    EXPECT_EQ(out[8 + 4 + 1], 60);          // total_len
+    EXPECT_EQ(out[8 + 6], 1);               // reason
     EXPECT_EQ(out[8 + 16 + 4 + 4 + 3], 3);  // the in_port OXM's value
     EXPECT_EQ(out[8 + 16 + 16 + 2], 1);     // data after the 2-byte pad
 }
