@@ -56,28 +56,45 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
         return;
     }
     // Entries stay valid for a whole batch (FlowCache::kStableLookups), so a batch is looked
-    // up first and credited per run of packets that got the same entry.
-    Worker::ClassifyScratch& scratch = w.classify_scratch();
-    const flow::CacheEntry** entries = scratch.entries;
-    flow::FlowKey* keys = scratch.keys;
-    const flow::FlowKey** key_ptrs = scratch.key_ptrs;
+    // up first and credited per run of packets that got the same entry. Common-case packets
+    // are looked up by header signature first; only the others, and those not found, are
+    // parsed and get a flow key (a packet out of a tunnel has tunnel fields in its key).
+    Worker::ClassifyScratch& s = w.classify_scratch();
+    const flow::CacheEntry** entries = s.entries;
     for (std::uint32_t i = 0; i < batch.count; ++i) {
-        Packet* p = batch.packets[i];
-        flow::extract_key(*p, ensure_parsed(*p), in.ofport, keys[i]);
-        key_ptrs[i] = &keys[i];
+        const Packet* p = batch.packets[i];
+        const bool sig =
+            !p->tunnel.present && flow::header_signature(p->bytes(), in.ofport, s.signatures[i]);
+        s.signature_ptrs[i] = sig ? &s.signatures[i] : nullptr;
     }
-    cache->lookup_or_translate(*br.flows, std::span(key_ptrs, batch.count),
-                               std::span(entries, batch.count));
+    cache->lookup_signatures(*br.flows, std::span(s.signature_ptrs, batch.count),
+                             std::span(entries, batch.count));
+    std::uint32_t n_keys = 0;
+    for (std::uint32_t i = 0; i < batch.count; ++i) {
+        if (entries[i]) continue;
+        Packet* p = batch.packets[i];
+        flow::extract_key(*p, ensure_parsed(*p), in.ofport, s.keys[n_keys]);
+        s.key_ptrs[n_keys] = &s.keys[n_keys];
+        s.key_signatures[n_keys] = s.signature_ptrs[i];
+        s.key_packet[n_keys] = i;
+        ++n_keys;
+    }
+    if (n_keys > 0) {
+        cache->lookup_or_translate(*br.flows, std::span(s.key_ptrs, n_keys),
+                                   std::span(s.key_entries, n_keys),
+                                   std::span(s.key_signatures, n_keys));
+        for (std::uint32_t k = 0; k < n_keys; ++k) entries[s.key_packet[k]] = s.key_entries[k];
+    }
     // Credit once per entry: packets of interleaved flows that share an entry are grouped in
-    // O(1) each through the entry's batch_tag/batch_group (free for the datapath's use).
+    // O(1) each through the entry's batch_tag/batch_group (free for the datapath's use). A
+    // run of packets with the same entry (the usual batch) is summed in registers first: the
+    // group's counters in memory would make each packet wait for the previous one's add.
     const std::uint64_t tag = ++w.batch_seq;
     const flow::CacheEntry* group_entry[PacketBatch::kCapacity];
     std::uint32_t group_packets[PacketBatch::kCapacity];
     std::uint64_t group_bytes[PacketBatch::kCapacity];
     std::uint32_t groups = 0;
-    for (std::uint32_t i = 0; i < batch.count; ++i) {
-        const flow::CacheEntry* e = entries[i];
-        programs[i] = &e->program;
+    auto add_run = [&](const flow::CacheEntry* e, std::uint32_t packets, std::uint64_t bytes) {
         if (e->batch_tag != tag) {
             e->batch_tag = tag;
             e->batch_group = groups;
@@ -86,9 +103,25 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
             group_bytes[groups] = 0;
             ++groups;
         }
-        ++group_packets[e->batch_group];
-        group_bytes[e->batch_group] += batch.packets[i]->length;
+        group_packets[e->batch_group] += packets;
+        group_bytes[e->batch_group] += bytes;
+    };
+    const flow::CacheEntry* run = entries[0];
+    std::uint32_t run_packets = 0;
+    std::uint64_t run_bytes = 0;
+    for (std::uint32_t i = 0; i < batch.count; ++i) {
+        const flow::CacheEntry* e = entries[i];
+        programs[i] = &e->program;
+        if (e != run) {
+            add_run(run, run_packets, run_bytes);
+            run = e;
+            run_packets = 0;
+            run_bytes = 0;
+        }
+        ++run_packets;
+        run_bytes += batch.packets[i]->length;
     }
+    if (run_packets > 0) add_run(run, run_packets, run_bytes);
     for (std::uint32_t g = 0; g < groups; ++g)
         cache->credit(*group_entry[g], group_packets[g], group_bytes[g], w.now_ns);
 }

@@ -75,14 +75,19 @@ class Worker {
     // Scratch for flooding (capacity reserved on the control path).
     std::vector<SwitchPort*>& flood_targets() { return flood_targets_; }
 
-    std::uint64_t now_ns = 0;  // the round's clock
+    std::uint64_t now_ns = 0;     // the round's clock
     std::uint64_t batch_seq = 0;  // numbers this worker's batches (flow cache entry grouping)
 
     // Classification's scratch for one batch, kept here so that a batch does not construct
     // (zero) 32 keys on the stack only for extract_key to clear them again.
     struct ClassifyScratch {
-        flow::FlowKey keys[PacketBatch::kCapacity];
+        flow::HeaderSignature signatures[PacketBatch::kCapacity];
+        const flow::HeaderSignature* signature_ptrs[PacketBatch::kCapacity];  // null: none
+        flow::FlowKey keys[PacketBatch::kCapacity];  // of the packets no signature found
         const flow::FlowKey* key_ptrs[PacketBatch::kCapacity];
+        const flow::HeaderSignature* key_signatures[PacketBatch::kCapacity];
+        std::uint32_t key_packet[PacketBatch::kCapacity];  // which packet keys[k] is
+        const flow::CacheEntry* key_entries[PacketBatch::kCapacity];
         const flow::CacheEntry* entries[PacketBatch::kCapacity];
     };
     ClassifyScratch& classify_scratch() { return *classify_scratch_; }
@@ -91,7 +96,7 @@ class Worker {
     std::uint32_t index_;
     PacketPool pool_;
     std::vector<Packet*> segments_;
-    std::vector<std::unique_ptr<PortLane>> lanes_;  // index = PortId
+    std::vector<std::unique_ptr<PortLane>> lanes_;          // index = PortId
     std::vector<std::unique_ptr<flow::FlowCache>> caches_;  // index = bridge id
     std::vector<PortId> dirty_;
     std::vector<SwitchPort*> flood_targets_;

@@ -5,7 +5,8 @@
 namespace sy::flow {
 
 FlowCache::FlowCache(const FlowCacheConfig& config)
-    : emc_(config.emc_entries),
+    : sigs_(config.signature_entries),
+      emc_(config.emc_entries),
       megaflows_(config.megaflows, config.max_masks, kStableLookups),
       scratch_(kStableLookups),
       emc_one_in_(std::max<std::uint32_t>(config.emc_insert_one_in, 1)),
@@ -25,7 +26,7 @@ void FlowCache::invalidate(const FlowTables& tables) {
     generation_ = tables.generation();
 }
 
-const CacheEntry* FlowCache::miss(const FlowTables& tables, const FlowKey& key, std::uint64_t h) {
+CacheEntry* FlowCache::miss(const FlowTables& tables, const FlowKey& key, std::uint64_t h) {
     if (CacheEntry* e = megaflows_.lookup(key, seq_)) {
         bump(megaflow_hits_);
         if (emc_admits()) emc_.insert(key, h, e);
@@ -58,6 +59,7 @@ void FlowCache::flush() {
 
 FlowCacheStats FlowCache::stats() const {
     FlowCacheStats s;
+    s.signature_hits = signature_hits_.load(std::memory_order_relaxed);
     s.emc_hits = emc_hits_.load(std::memory_order_relaxed);
     s.megaflow_hits = megaflow_hits_.load(std::memory_order_relaxed);
     s.misses = misses_.load(std::memory_order_relaxed);

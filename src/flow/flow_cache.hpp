@@ -1,12 +1,18 @@
 #pragma once
-// The per-poll-thread caches in front of translation, as OVS's dpif-netdev: an exact-match
-// cache, then a megaflow cache, then translation (flow/translate.hpp) on a miss. The
+// The per-poll-thread caches in front of translation, as OVS's dpif-netdev: exact-match
+// caches, then a megaflow cache, then translation (flow/translate.hpp) on a miss. The
 // datapath looks a batch up, executes each entry's Program, and credits each entry once per
 // group of the batch's packets that got it, so the flows' counters (dump-flows) and the
 // tables' counters stay attributed to the right flows however a packet was classified.
 //
-//   const FlowKey* keys[32];  const CacheEntry* got[32];      // one batch
-//   cache.lookup_or_translate(tables, std::span(keys, n), got);
+// The first level is by header signature (flow/header_signature.hpp): a common-case packet
+// found there needs neither a parse nor a flow key. The rest get their keys extracted and go
+// through the key levels, which remember the signatures they are given for next time:
+//
+//   const HeaderSignature* sigs[32];  const CacheEntry* got[32];   // one batch; null: none
+//   cache.lookup_signatures(tables, std::span(sigs, n), got);      // got[i] null: not found
+//   ... extract the keys of the packets not found ...
+//   cache.lookup_or_translate(tables, keys_of_those, got_of_those, sigs_of_those);
 //   ... group the packets by got[i], execute got[i]->program on each group ...
 //   cache.credit(*entry, packets_in_group, bytes_in_group, now_ns);   // once per group
 //
@@ -37,8 +43,10 @@ namespace sy::flow {
 
 struct FlowCacheConfig {
     std::uint32_t emc_entries = 8192;  // rounded up to a power of two; 0: no exact-match cache
-    // A key enters the EMC with probability 1/emc_insert_one_in (OVS's emc-insert-inv-prob):
-    // floods of short flows do not evict the long ones, which get in after a few packets.
+    std::uint32_t signature_entries = 8192;  // the same for the header-signature level
+    // A key (or signature) enters its exact-match cache with probability 1/emc_insert_one_in
+    // (OVS's emc-insert-inv-prob): floods of short flows do not evict the long ones, which
+    // get in after a few packets.
     std::uint32_t emc_insert_one_in = 100;  // 1: every time
     std::uint32_t megaflows = 4096;         // at least 2 * kStableLookups + 2
     std::uint32_t max_masks = 128;          // distinct megaflow masks (more than kStableLookups)
@@ -46,6 +54,7 @@ struct FlowCacheConfig {
 };
 
 struct FlowCacheStats {
+    std::uint64_t signature_hits = 0;  // found by header signature (no key extracted)
     std::uint64_t emc_hits = 0;
     std::uint64_t megaflow_hits = 0;   // EMC misses found in the megaflow cache
     std::uint64_t misses = 0;          // translated (the tables were consulted)
@@ -77,8 +86,11 @@ class FlowCache {
     // call: the tables' generation is checked once, and the exact-match sets of all keys are
     // fetched from memory together before any is looked at, so a batch of new flows waits
     // for memory about once rather than once per packet.
+    // `signatures`, when given (as long as keys; null where a packet has none), are
+    // remembered for the entries found, so that lookup_signatures finds them next time.
     void lookup_or_translate(const FlowTables& tables, std::span<const FlowKey* const> keys,
-                             std::span<const CacheEntry*> out) {
+                             std::span<const CacheEntry*> out,
+                             std::span<const HeaderSignature* const> signatures = {}) {
         if (tables.generation() != generation_) [[unlikely]]
             invalidate(tables);
         // A translation that depended on no key bit at all (the default NORMAL table, a
@@ -101,19 +113,65 @@ class FlowCache {
             }
             for (std::size_t i = 0; i < n; ++i) {
                 ++seq_;
-                if (CacheEntry* e = emc_.lookup(*keys[base + i], hashes[i])) {
+                CacheEntry* e = emc_.lookup(*keys[base + i], hashes[i]);
+                if (e) {
                     e->last_used = seq_;
                     e->referenced = true;
                     ++hits;
-                    out[base + i] = e;
                 } else {
                     // A miss can translate, evict, even drop a mask: the batch's earlier
                     // entries are safe (kStableLookups), and the tables cannot change.
-                    out[base + i] = miss(tables, *keys[base + i], hashes[i]);
+                    e = miss(tables, *keys[base + i], hashes[i]);
                 }
+                out[base + i] = e;
+                if (!signatures.empty() && signatures[base + i] && !is_scratch(e) && emc_admits())
+                    sigs_.insert(*signatures[base + i], signature_hash(*signatures[base + i]), e);
             }
         }
         add(emc_hits_, hits);
+    }
+
+    // The first level: out[i] is the entry remembered for signatures[i], or null (not found,
+    // or no signature: look the key up). Checks the tables' generation like any lookup; a
+    // table that needs no key at all (universal()) answers every packet here.
+    void lookup_signatures(const FlowTables& tables,
+                           std::span<const HeaderSignature* const> signatures,
+                           std::span<const CacheEntry*> out) {
+        if (tables.generation() != generation_) [[unlikely]]
+            invalidate(tables);
+        const std::size_t n = signatures.size();
+        if (CacheEntry* u = megaflows_.universal()) {
+            seq_ += n;
+            u->last_used = seq_;
+            u->referenced = true;
+            std::fill(out.begin(), out.begin() + static_cast<long>(n), u);
+            add(megaflow_hits_, n);
+            return;
+        }
+        // In registers for the loop (see ExactCache::Probe): the table and the sequence.
+        const SignatureCache::Probe probe = sigs_.probe();
+        std::uint64_t seq = seq_;
+        std::uint64_t hashes[64];
+        std::uint64_t hits = 0;
+        for (std::size_t base = 0; base < n; base += 64) {
+            const std::size_t m = std::min<std::size_t>(64, n - base);
+            for (std::size_t i = 0; i < m; ++i) {
+                const HeaderSignature* s = signatures[base + i];
+                hashes[i] = s ? signature_hash(*s) : 0;
+                if (s) probe.prefetch(hashes[i]);
+            }
+            for (std::size_t i = 0; i < m; ++i) {
+                const HeaderSignature* s = signatures[base + i];
+                CacheEntry* e = s ? probe.lookup(*s, hashes[i]) : nullptr;
+                out[base + i] = e;
+                if (!e) continue;  // not handed out: no sequence number spent
+                e->last_used = ++seq;
+                e->referenced = true;
+                ++hits;
+            }
+        }
+        seq_ = seq;
+        add(signature_hits_, hits);
     }
 
     // Credits `packets` packets, `bytes` bytes in all, to the entry's flows and tables, in
@@ -136,9 +194,13 @@ class FlowCache {
     static void bump(std::atomic<std::uint64_t>& c) { add(c, 1); }
 
     bool emc_admits();
+    bool is_scratch(const CacheEntry* e) const {
+        return e >= scratch_.data() && e < scratch_.data() + scratch_.size();
+    }
     void invalidate(const FlowTables& tables);
-    const CacheEntry* miss(const FlowTables& tables, const FlowKey& key, std::uint64_t h);
+    CacheEntry* miss(const FlowTables& tables, const FlowKey& key, std::uint64_t h);
 
+    SignatureCache sigs_;
     ExactMatchCache emc_;
     MegaflowCache megaflows_;
     std::vector<CacheEntry> scratch_;  // uncacheable translations, round robin
@@ -150,8 +212,8 @@ class FlowCache {
     std::uint64_t generation_ = 0;  // of the tables the entries were made from; 0: none
     std::uint64_t seq_ = 0;         // lookups so far
 
-    std::atomic<std::uint64_t> emc_hits_{0}, megaflow_hits_{0}, misses_{0}, uncacheable_{0},
-        invalidations_{0}, evictions_{0}, mask_evictions_{0};
+    std::atomic<std::uint64_t> signature_hits_{0}, emc_hits_{0}, megaflow_hits_{0}, misses_{0},
+        uncacheable_{0}, invalidations_{0}, evictions_{0}, mask_evictions_{0};
     std::atomic<std::uint32_t> megaflow_count_{0}, mask_count_{0};
 };
 

@@ -5,6 +5,7 @@
 #include "net/parse.hpp"
 
 #include "net/arp.hpp"
+#include "net/common_case.hpp"
 #include "net/ethernet.hpp"
 #include "net/geneve.hpp"
 #include "net/icmp.hpp"
@@ -249,51 +250,21 @@ void reset(ParsedHeaders& p) {
     reset(p.inner);
 }
 
-// The common case in one straight line: untagged Ethernet, IPv4 with a sane header, not a
-// fragment, a whole TCP or UDP header inside the datagram, UDP not to a tunnel port. False
-// (p untouched) for anything else, which the general parse takes; where it says true the
+// The common case (net/common_case.hpp) without the general parse; where it applies the
 // result is exactly the general parse's (tests/net/parse_test.cpp compares the two).
 bool parse_common_case(Frame f, ParsedHeaders& p) {
-    const std::size_t len = f.size();
-    if (len < ethernet::kHeaderLen + ipv4::kMinHeaderLen) return false;
-    const std::uint8_t* b = f.data();
-    if (load_be16(b + ethernet::kTypeOffset) != ethernet::kTypeIpv4) return false;
-    const std::uint8_t* ip = b + ethernet::kHeaderLen;
-    if (ipv4::version(ip) != 4) return false;
-    const std::uint32_t ihl = ipv4::header_len(ip);
-    const std::uint32_t total = ipv4::total_length(ip);
-    if (ihl < ipv4::kMinHeaderLen || total < ihl) return false;
-    if (ipv4::more_fragments(ip) || ipv4::fragment_offset(ip) != 0) return false;
-    const std::uint8_t proto = ipv4::protocol(ip);
-    const std::uint32_t l4 = ethernet::kHeaderLen + ihl;
-    const std::uint32_t l3_end = ethernet::kHeaderLen + total;
-    const std::size_t room = l3_end - l4;  // total >= ihl
-    std::uint32_t payload;
-    if (proto == kIpProtoTcp) {
-        if (len < l4 + tcp::kMinHeaderLen || room < tcp::kMinHeaderLen) return false;
-        const std::uint32_t hlen = tcp::header_len(b + l4);
-        if (hlen < tcp::kMinHeaderLen || len < l4 + hlen || room < hlen) return false;
-        payload = l4 + hlen;
-    } else if (proto == kIpProtoUdp) {
-        if (len < l4 + udp::kHeaderLen || room < udp::kHeaderLen) return false;
-        const std::uint16_t ulen = udp::length(b + l4);
-        const std::uint16_t dport = udp::dst_port(b + l4);
-        if (ulen < udp::kHeaderLen || ulen > room) return false;
-        if (dport == vxlan::kUdpPort || dport == geneve::kUdpPort) return false;
-        payload = l4 + udp::kHeaderLen;
-    } else {
-        return false;
-    }
+    CommonCase c;
+    if (!recognize_common_case(f, c)) return false;
     reset(p);
     HeaderLayers& h = p.outer;
     h.l2 = 0;
     h.l3 = ethernet::kHeaderLen;
-    h.l4 = l4;
-    h.payload = payload;
-    h.l3_end = l3_end;
+    h.l4 = c.l4;
+    h.payload = c.payload;
+    h.l3_end = c.l3_end;
     h.ethertype = ethernet::kTypeIpv4;
     h.l3_kind = L3Kind::ipv4;
-    h.ip_proto = proto;
+    h.ip_proto = c.ip_proto;
     return true;
 }
 

@@ -292,5 +292,57 @@ TEST(FlowCache, AlwaysAnswersWhatTranslationAnswers) {
     EXPECT_GT(c.stats().invalidations, 5u);
 }
 
+// The signature level: a signature remembered with an entry finds it without a key; it dies
+// with the entry when the tables change; without a signature a packet goes by its key.
+TEST(FlowCache, ASignatureRememberedWithItsEntryFindsItAndDiesWithIt) {
+    auto t = make_bridge_tables(0);
+    t->apply(fb::add(0, 10, dst(2), {fb::output(2)}), 0);
+    FlowCache c(always_emc());
+    HeaderSignature sig;
+    sig.w[0] = 0x1234;
+    const HeaderSignature* sigs[1] = {&sig};
+    const CacheEntry* got[1] = {nullptr};
+    c.lookup_signatures(*t, sigs, got);
+    EXPECT_EQ(got[0], nullptr);  // nothing remembered yet
+    const FlowKey k = pkt(2);
+    const FlowKey* keys[1] = {&k};
+    const CacheEntry* by_key[1] = {nullptr};
+    c.lookup_or_translate(*t, keys, by_key, sigs);
+    ASSERT_NE(by_key[0], nullptr);
+    c.lookup_signatures(*t, sigs, got);
+    EXPECT_EQ(got[0], by_key[0]);
+    EXPECT_EQ(c.stats().signature_hits, 1u);
+    // Another signature is not found; no signature is not looked at.
+    HeaderSignature other = sig;
+    other.w[3] = 1;
+    const HeaderSignature* others[2] = {&other, nullptr};
+    const CacheEntry* got2[2] = {by_key[0], by_key[0]};
+    c.lookup_signatures(*t, others, got2);
+    EXPECT_EQ(got2[0], nullptr);
+    EXPECT_EQ(got2[1], nullptr);
+    // A flow change: the remembered entry is gone, so is the signature's slot.
+    t->apply(fb::add(0, 20, dst(2), {fb::output(3)}), 0);
+    c.lookup_signatures(*t, sigs, got);
+    EXPECT_EQ(got[0], nullptr);
+    c.lookup_or_translate(*t, keys, by_key, sigs);
+    EXPECT_EQ(by_key[0]->program.ops[0].port, 3u);
+    c.lookup_signatures(*t, sigs, got);
+    EXPECT_EQ(got[0], by_key[0]);
+    EXPECT_EQ(c.stats().signature_hits, 2u);
+}
+
+TEST(FlowCache, TheDefaultTableAnswersSignaturesWithoutLookingThemUp) {
+    auto t = make_bridge_tables(0);
+    FlowCache c(always_emc());
+    const CacheEntry* normal = c.lookup_or_translate(*t, pkt(2));
+    HeaderSignature sig;
+    const HeaderSignature* sigs[2] = {&sig, nullptr};
+    const CacheEntry* got[2] = {nullptr, nullptr};
+    c.lookup_signatures(*t, sigs, got);
+    EXPECT_EQ(got[0], normal);
+    EXPECT_EQ(got[1], normal);
+    EXPECT_EQ(c.stats().signature_hits, 0u);
+}
+
 }  // namespace
 }  // namespace sy::flow

@@ -1,0 +1,107 @@
+// The header signature stands in for the flow key of common-case packets, so it must be
+// equal for two packets exactly when extract_key (the independent, general path) gives them
+// equal keys. Checked by changing every byte of TCP and UDP frames, one at a time, to several
+// values: bytes outside the key (IP ID, checksums, sequence numbers, payload) must leave the
+// signature alone, every key byte must change it, and frames the general parse reads
+// differently (a cut header, a fragment, a bad length) must get no signature at all.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "flow/header_signature.hpp"
+#include "flow/key_extract.hpp"
+#include "net/parse.hpp"
+#include "testlib/frame_builder.hpp"
+
+namespace sy::flow {
+namespace {
+
+FlowKey key_of(const std::vector<std::uint8_t>& f, OfPort in_port) {
+    FlowKey k;
+    extract_key(f, net::parse(f, {.common_case_fast = false}), in_port, k);
+    return k;
+}
+
+// Every single-byte change of `base`: when both frames have a signature, signatures equal
+// exactly when keys are. Returns how many changed frames had a signature.
+int check_every_byte(const std::vector<std::uint8_t>& base) {
+    HeaderSignature s0;
+    EXPECT_TRUE(header_signature(base, 7, s0));
+    const FlowKey k0 = key_of(base, 7);
+    int with_signature = 0;
+    for (std::size_t at = 0; at < base.size(); ++at) {
+        for (std::uint8_t x : {0x01, 0x10, 0x80, 0xff}) {
+            std::vector<std::uint8_t> f = base;
+            f[at] ^= x;
+            HeaderSignature s;
+            if (!header_signature(f, 7, s)) continue;
+            ++with_signature;
+            EXPECT_EQ(s == s0, key_of(f, 7) == k0) << "byte " << at << " ^ " << int(x);
+        }
+    }
+    return with_signature;
+}
+
+TEST(HeaderSignature, EqualExactlyWhenKeysAreEqual_Tcp) {
+    testlib::FrameSpec spec;
+    spec.payload = testlib::make_payload(40);
+    spec.tcp_options = {2, 4, 0x05, 0xb4};  // MSS: the L4 header is not at a fixed place
+    EXPECT_GT(check_every_byte(testlib::build_frame(spec).bytes), 100);
+}
+
+TEST(HeaderSignature, EqualExactlyWhenKeysAreEqual_Udp) {
+    testlib::FrameSpec spec;
+    spec.l4 = testlib::kUdp;
+    spec.payload = testlib::make_payload(30);
+    EXPECT_GT(check_every_byte(testlib::build_frame(spec).bytes), 100);
+}
+
+TEST(HeaderSignature, BytesOutsideTheKeyLeaveItAlone) {
+    testlib::FrameSpec a;
+    a.payload = testlib::make_payload(20, 1);
+    testlib::FrameSpec b = a;
+    b.ip_id = 0x9999;
+    b.seq = 77;
+    b.ack = 88;
+    b.window = 1;
+    b.payload = testlib::make_payload(20, 2);
+    b.csum = testlib::CsumFill::seed;
+    HeaderSignature sa, sb;
+    ASSERT_TRUE(header_signature(testlib::build_frame(a).bytes, 1, sa));
+    ASSERT_TRUE(header_signature(testlib::build_frame(b).bytes, 1, sb));
+    EXPECT_EQ(sa, sb);
+    // The port it came in on is part of the key.
+    ASSERT_TRUE(header_signature(testlib::build_frame(a).bytes, 2, sb));
+    EXPECT_NE(sa, sb);
+}
+
+TEST(HeaderSignature, OnlyTheCommonShapeHasOne) {
+    HeaderSignature s;
+    auto has = [&](const testlib::FrameSpec& spec) {
+        return header_signature(testlib::build_frame(spec).bytes, 1, s);
+    };
+    testlib::FrameSpec tagged;
+    tagged.vlans = {10};
+    EXPECT_FALSE(has(tagged));
+    testlib::FrameSpec v6;
+    v6.ip_version = 6;
+    EXPECT_FALSE(has(v6));
+    testlib::FrameSpec fragment;
+    fragment.more_fragments = true;
+    fragment.payload = testlib::make_payload(32);
+    EXPECT_FALSE(has(fragment));
+    testlib::FrameSpec icmp;
+    icmp.l4 = testlib::kIcmp;
+    EXPECT_FALSE(has(icmp));
+    testlib::FrameSpec vxlan;
+    vxlan.l4 = testlib::kUdp;
+    vxlan.dport = 4789;
+    EXPECT_FALSE(has(vxlan));
+    // Cut inside the TCP header.
+    std::vector<std::uint8_t> cut = testlib::build_frame(testlib::FrameSpec{}).bytes;
+    cut.resize(14 + 20 + 10);
+    EXPECT_FALSE(header_signature(cut, 1, s));
+}
+
+}  // namespace
+}  // namespace sy::flow
