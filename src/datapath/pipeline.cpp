@@ -61,14 +61,14 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
     // parsed and get a flow key (a packet out of a tunnel has tunnel fields in its key).
     Worker::ClassifyScratch& s = w.classify_scratch();
     const flow::CacheEntry** entries = s.entries;
-    for (std::uint32_t i = 0; i < batch.count; ++i) {
-        const Packet* p = batch.packets[i];
-        const bool sig =
-            !p->tunnel.present && flow::header_signature(p->bytes(), in.ofport, s.signatures[i]);
-        s.signature_ptrs[i] = sig ? &s.signatures[i] : nullptr;
-    }
-    cache->lookup_signatures(*br.flows, std::span(s.signature_ptrs, batch.count),
-                             std::span(entries, batch.count));
+    static_assert(PacketBatch::kCapacity <= 64, "lookup_signatures takes up to 64 packets");
+    const flow::OfPort in_port = in.ofport;  // a copy: stays in a register
+    Packet* const* packets = batch.packets;
+    auto sign = [in_port, packets](std::size_t i, flow::HeaderSignature& sig) {
+        const Packet* p = packets[i];
+        return !p->tunnel.present && flow::header_signature(p->bytes(), in_port, sig);
+    };
+    cache->lookup_signatures(*br.flows, batch.count, sign, s.signatures, s.signature_ptrs, entries);
     std::uint32_t n_keys = 0;
     for (std::uint32_t i = 0; i < batch.count; ++i) {
         if (entries[i]) continue;

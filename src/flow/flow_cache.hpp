@@ -9,8 +9,9 @@
 // found there needs neither a parse nor a flow key. The rest get their keys extracted and go
 // through the key levels, which remember the signatures they are given for next time:
 //
-//   const HeaderSignature* sigs[32];  const CacheEntry* got[32];   // one batch; null: none
-//   cache.lookup_signatures(tables, std::span(sigs, n), got);      // got[i] null: not found
+//   HeaderSignature sigs[32];  const HeaderSignature* has[32];  const CacheEntry* got[32];
+//   cache.lookup_signatures(tables, n, sign_packet_i, sigs, has, got);  // null: not found
+//   (or lookup_signatures(tables, std::span(signature_ptrs, n), got) for ready signatures)
 //   ... extract the keys of the packets not found ...
 //   cache.lookup_or_translate(tables, keys_of_those, got_of_those, sigs_of_those);
 //   ... group the packets by got[i], execute got[i]->program on each group ...
@@ -38,6 +39,7 @@
 
 #include "flow/emc.hpp"
 #include "flow/megaflow_cache.hpp"
+#include "flow/signature_cache.hpp"
 
 namespace sy::flow {
 
@@ -137,38 +139,55 @@ class FlowCache {
     void lookup_signatures(const FlowTables& tables,
                            std::span<const HeaderSignature* const> signatures,
                            std::span<const CacheEntry*> out) {
+        HeaderSignature copies[64];
+        const HeaderSignature* present[64];
+        for (std::size_t base = 0; base < signatures.size(); base += 64) {
+            const std::size_t n = std::min<std::size_t>(64, signatures.size() - base);
+            auto sign = [&](std::size_t i, HeaderSignature& s) {
+                if (!signatures[base + i]) return false;
+                s = *signatures[base + i];
+                return true;
+            };
+            lookup_signatures(tables, n, sign, copies, present, out.data() + base);
+        }
+    }
+    // The same for up to 64 packets whose signatures are made here, in the loop that hashes
+    // them and starts loading their sets (one pass over the batch, not three): `sign(i, s)`
+    // fills packet i's signature and says whether it has one. Afterwards signed_out[i] is
+    // &sigs[i], or null for a packet without one (for lookup_or_translate to remember).
+    template <class Sign>
+    void lookup_signatures(const FlowTables& tables, std::size_t n, Sign&& sign,
+                           HeaderSignature* sigs, const HeaderSignature** signed_out,
+                           const CacheEntry** out) {
         if (tables.generation() != generation_) [[unlikely]]
             invalidate(tables);
-        const std::size_t n = signatures.size();
         if (CacheEntry* u = megaflows_.universal()) {
+            for (std::size_t i = 0; i < n; ++i) signed_out[i] = nullptr;
             seq_ += n;
             u->last_used = seq_;
             u->referenced = true;
-            std::fill(out.begin(), out.begin() + static_cast<long>(n), u);
+            std::fill(out, out + n, u);
             add(megaflow_hits_, n);
             return;
         }
         // In registers for the loop (see ExactCache::Probe): the table and the sequence.
         const SignatureCache::Probe probe = sigs_.probe();
-        std::uint64_t seq = seq_;
         std::uint64_t hashes[64];
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool has = sign(i, sigs[i]);
+            signed_out[i] = has ? &sigs[i] : nullptr;
+            hashes[i] = signature_hash(sigs[i]);
+            if (has) probe.prefetch(hashes[i]);
+        }
+        std::uint64_t seq = seq_;
         std::uint64_t hits = 0;
-        for (std::size_t base = 0; base < n; base += 64) {
-            const std::size_t m = std::min<std::size_t>(64, n - base);
-            for (std::size_t i = 0; i < m; ++i) {
-                const HeaderSignature* s = signatures[base + i];
-                hashes[i] = s ? signature_hash(*s) : 0;
-                if (s) probe.prefetch(hashes[i]);
-            }
-            for (std::size_t i = 0; i < m; ++i) {
-                const HeaderSignature* s = signatures[base + i];
-                CacheEntry* e = s ? probe.lookup(*s, hashes[i]) : nullptr;
-                out[base + i] = e;
-                if (!e) continue;  // not handed out: no sequence number spent
-                e->last_used = ++seq;
-                e->referenced = true;
-                ++hits;
-            }
+        for (std::size_t i = 0; i < n; ++i) {
+            CacheEntry* e = signed_out[i] ? probe.lookup(sigs[i], hashes[i]) : nullptr;
+            out[i] = e;
+            if (!e) continue;  // not handed out: no sequence number spent
+            e->last_used = ++seq;
+            e->referenced = true;
+            ++hits;
         }
         seq_ = seq;
         add(signature_hits_, hits);

@@ -1,9 +1,10 @@
 #pragma once
 // The frame shape nearly all traffic has: untagged Ethernet, IPv4 with a sane header, not a
 // fragment, a whole TCP or UDP header inside the datagram, UDP not to a tunnel port. Told
-// apart in one straight line, without the general parse. Two users: the parser's shortcut
-// (parse_into gives the same result as the general parse for these frames), and the flow
-// cache's header signature (for these frames the whole flow key is read from fixed places).
+// apart in one straight line, without the general parse: the parser's shortcut (parse_into
+// gives the same result as the general parse for these frames). The flow cache's header
+// signature (flow/header_signature.hpp) recognises the narrower shape without IPv4 options
+// on its own, on whole words, because it runs before any parse.
 
 #include <cstdint>
 #include <span>
@@ -27,7 +28,7 @@ struct CommonCase {
 };
 
 // True, with the layout, when `frame` has the common shape; false for anything else. Inline:
-// it runs for every packet, twice where both users want it.
+// it runs for every packet the parser sees.
 inline bool recognize_common_case(std::span<const std::uint8_t> f, CommonCase& out) {
     const std::size_t len = f.size();
     if (len < ethernet::kHeaderLen + ipv4::kMinHeaderLen) return false;

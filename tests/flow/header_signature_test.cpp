@@ -97,6 +97,17 @@ TEST(HeaderSignature, OnlyTheCommonShapeHasOne) {
     vxlan.l4 = testlib::kUdp;
     vxlan.dport = 4789;
     EXPECT_FALSE(has(vxlan));
+    // IPv4 options move the L4 header: the key path reads those (rare) frames.
+    std::vector<std::uint8_t> opts = testlib::build_frame(testlib::FrameSpec{}).bytes;
+    opts.insert(opts.begin() + 34, {1, 1, 1, 0});  // NOP NOP NOP EOL
+    opts[14] = 0x46;
+    testlib::wr16(opts, 16, static_cast<std::uint16_t>(testlib::rd16(opts, 16) + 4));
+    EXPECT_FALSE(header_signature(opts, 1, s));
+    EXPECT_EQ(key_of(opts, 1).tp_dst, 80u);  // what the general path makes of it
+    // A port number wider than the signature's 24 bits for it (none is, in practice).
+    EXPECT_FALSE(header_signature(testlib::build_frame(testlib::FrameSpec{}).bytes, 1u << 24, s));
+    EXPECT_TRUE(
+        header_signature(testlib::build_frame(testlib::FrameSpec{}).bytes, (1u << 24) - 1, s));
     // Cut inside the TCP header.
     std::vector<std::uint8_t> cut = testlib::build_frame(testlib::FrameSpec{}).bytes;
     cut.resize(14 + 20 + 10);
