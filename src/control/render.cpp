@@ -146,6 +146,19 @@ std::string render_stats(const json& stats) {
     std::string out;
     for (const auto& bridge : stats.value("bridges", json::array())) {
         out += fmt::format("bridge {}\n", str(bridge, "name"));
+        const auto& c = bridge.value("flow_cache", json::object());
+        const std::uint64_t found = num(c, "signature_hits") + num(c, "exact_hits") +
+                                    num(c, "megaflow_hits"),
+                            misses = num(c, "misses");
+        if (found + misses != 0) {
+            out += fmt::format(
+                "    flow cache: {} packets found ({} by header signature, {} exact match, {} "
+                "megaflow), {} translated ({} uncacheable); {} megaflows over {} masks, {} "
+                "evicted, {} flushes\n",
+                found, num(c, "signature_hits"), num(c, "exact_hits"), num(c, "megaflow_hits"),
+                misses, num(c, "uncacheable"), num(c, "megaflows"), num(c, "masks"),
+                num(c, "evictions"), num(c, "invalidations"));
+        }
         for (const auto& p : bridge.value("ports", json::array())) {
             out += fmt::format("    port {} ({})\n", str(p, "name"),
                                p.value("up", false) ? "up" : "down");

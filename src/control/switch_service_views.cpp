@@ -157,7 +157,14 @@ json SwitchService::stats() {
             }
             ports.push_back(std::move(p));
         }
-        bridges.push_back(json{{"name", bridge.name}, {"ports", std::move(ports)}});
+        const flow::FlowCacheStats& c = bridge.flow_cache;
+        json cache{{"signature_hits", c.signature_hits}, {"exact_hits", c.emc_hits},
+                   {"megaflow_hits", c.megaflow_hits},   {"misses", c.misses},
+                   {"uncacheable", c.uncacheable},       {"evictions", c.evictions},
+                   {"mask_evictions", c.mask_evictions}, {"invalidations", c.invalidations},
+                   {"megaflows", c.megaflows},           {"masks", c.masks}};
+        bridges.push_back(json{
+            {"name", bridge.name}, {"ports", std::move(ports)}, {"flow_cache", std::move(cache)}});
     }
     return json{{"bridges", std::move(bridges)}};
 }

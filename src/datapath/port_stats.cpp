@@ -71,6 +71,7 @@ std::vector<BridgeInfo> SwitchCore::bridges() const {
         bi.name = name;
         bi.id = br->id;
         for (SwitchPort* sp : br->ports) bi.ports.push_back(info(*sp));
+        if (const flow::FlowCache* cache = worker_.cache(br->id)) bi.flow_cache = cache->stats();
         out.push_back(std::move(bi));
     }
     return out;

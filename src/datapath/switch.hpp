@@ -17,6 +17,7 @@
 
 #include "base/status.hpp"
 #include "datapath/packet_in_queue.hpp"
+#include "flow/flow_cache_stats.hpp"
 #include "flow/flow_tables.hpp"
 #include "packet/offload_info.hpp"
 #include "port/af_packet/rx_mode.hpp"
@@ -121,6 +122,9 @@ struct BridgeInfo {
     std::vector<PortInfo> ports;
     std::uint32_t id = 0;           // unique for the switch's lifetime (PacketInRecord::bridge_id)
     std::uint32_t poll_thread = 0;  // which poll thread serves it (sharded_switch.hpp)
+    // How its poll thread's flow cache classified packets; all zero while the bridge has only
+    // the default flow (nothing to classify: plain NORMAL).
+    flow::FlowCacheStats flow_cache = {};
 };
 
 struct FdbEntry {

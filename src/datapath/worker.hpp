@@ -67,6 +67,9 @@ class Worker {
     flow::FlowCache* cache(std::uint32_t bridge_id) {
         return bridge_id < caches_.size() ? caches_[bridge_id].get() : nullptr;
     }
+    const flow::FlowCache* cache(std::uint32_t bridge_id) const {
+        return bridge_id < caches_.size() ? caches_[bridge_id].get() : nullptr;
+    }
     void ensure_cache(std::uint32_t bridge_id);
     void drop_cache(std::uint32_t bridge_id);
 

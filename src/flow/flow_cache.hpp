@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "flow/emc.hpp"
+#include "flow/flow_cache_stats.hpp"
 #include "flow/megaflow_cache.hpp"
 #include "flow/signature_cache.hpp"
 
@@ -53,19 +54,6 @@ struct FlowCacheConfig {
     std::uint32_t megaflows = 4096;         // at least 2 * kStableLookups + 2
     std::uint32_t max_masks = 128;          // distinct megaflow masks (more than kStableLookups)
     int credit_slot = 0;                    // this poll thread's counter slot (< kCreditSlots)
-};
-
-struct FlowCacheStats {
-    std::uint64_t signature_hits = 0;  // found by header signature (no key extracted)
-    std::uint64_t emc_hits = 0;
-    std::uint64_t megaflow_hits = 0;   // EMC misses found in the megaflow cache
-    std::uint64_t misses = 0;          // translated (the tables were consulted)
-    std::uint64_t uncacheable = 0;     // translations too long to cache (Translation::cacheable)
-    std::uint64_t evictions = 0;       // megaflows evicted to make room
-    std::uint64_t mask_evictions = 0;  // masks dropped (with their megaflows) for a new one
-    std::uint64_t invalidations = 0;   // times both caches were dropped (tables changed)
-    std::uint32_t megaflows = 0;       // entries now
-    std::uint32_t masks = 0;           // distinct megaflow masks now
 };
 
 class FlowCache {

@@ -159,8 +159,24 @@ std::vector<MetricFamily> SwitchCollector::Collect() const {
                       MetricType::Counter);
     auto drops = family("switchyard_port_drops_total", "Packets not sent, by named drop reason",
                         MetricType::Counter);
+    auto cache_lookups = family("switchyard_bridge_flow_cache_lookups_total",
+                                "Packets the flow tables classified, by the flow cache level "
+                                "that answered: signature, exact, megaflow, or translated "
+                                "(a miss: the tables were consulted)",
+                                MetricType::Counter);
+    auto megaflows = family("switchyard_bridge_flow_cache_megaflows",
+                            "Megaflow entries in the bridge's flow cache", MetricType::Gauge);
 
     for (const auto& bridge : bridges) {
+        const flow::FlowCacheStats& c = bridge.flow_cache;
+        auto level = [&](const char* name) {
+            return Labels{{"bridge", bridge.name}, {"level", name}};
+        };
+        add(cache_lookups, level("signature"), static_cast<double>(c.signature_hits));
+        add(cache_lookups, level("exact"), static_cast<double>(c.emc_hits));
+        add(cache_lookups, level("megaflow"), static_cast<double>(c.megaflow_hits));
+        add(cache_lookups, level("translated"), static_cast<double>(c.misses));
+        add(megaflows, {{"bridge", bridge.name}}, static_cast<double>(c.megaflows));
         for (const auto& port : bridge.ports) {
             const Labels where{{"bridge", bridge.name}, {"port", port.config.name}};
             const auto& s = port.stats;
@@ -196,6 +212,10 @@ std::vector<MetricFamily> SwitchCollector::Collect() const {
     out.push_back(std::move(verified));
     out.push_back(std::move(gso));
     out.push_back(std::move(drops));
+    if (!bridges.empty()) {
+        out.push_back(std::move(cache_lookups));
+        out.push_back(std::move(megaflows));
+    }
 
     if (flows_) {
         auto packets = family("switchyard_flow_packets_total", "Packets that matched the flow",

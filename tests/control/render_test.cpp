@@ -43,6 +43,21 @@ TEST(Render, StatsShowCountersDropsAndLabMarks) {
     EXPECT_TRUE(contains(text, "drops: mtu_exceeded 2")) << text;
 }
 
+TEST(Render, StatsShowTheFlowCacheOnlyWhenItClassifiedSomething) {
+    const json used = json::parse(R"({"bridges":[{"name":"br0","ports":[],"flow_cache":
+        {"signature_hits":70,"exact_hits":20,"megaflow_hits":9,"misses":1,"uncacheable":0,
+         "megaflows":2,"masks":1,"evictions":0,"invalidations":3}}]})");
+    const std::string text = render_stats(used);
+    EXPECT_TRUE(contains(text,
+                         "flow cache: 99 packets found (70 by header signature, 20 exact "
+                         "match, 9 megaflow), 1 translated"))
+        << text;
+    EXPECT_TRUE(contains(text, "2 megaflows over 1 masks")) << text;
+    const json idle = json::parse(R"({"bridges":[{"name":"br0","ports":[],"flow_cache":
+        {"signature_hits":0,"exact_hits":0,"megaflow_hits":0,"misses":0}}]})");
+    EXPECT_FALSE(contains(render_stats(idle), "flow cache")) << render_stats(idle);
+}
+
 TEST(Render, FdbTable) {
     const json fdb =
         json::parse(R"({"entries":[{"mac":"02:00:00:00:00:01","vlan":10,"port":"p1","age":3}]})");

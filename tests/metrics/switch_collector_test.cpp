@@ -44,6 +44,11 @@ class FixedSwitch : public datapath::Switch {
         b.stats.fastpath_rx_packets = 11;
         b.stats.fastpath_tx_bytes = 12;
         state.push_back({"br0", {a, b}});
+        state.back().flow_cache.signature_hits = 21;
+        state.back().flow_cache.emc_hits = 22;
+        state.back().flow_cache.megaflow_hits = 23;
+        state.back().flow_cache.misses = 24;
+        state.back().flow_cache.megaflows = 25;
     }
     Status add_bridge(const std::string&) override { return Status::ok(); }
     Status del_bridge(const std::string&) override { return Status::ok(); }
@@ -116,6 +121,11 @@ TEST(SwitchCollector, EveryPortCounterWithItsLabels) {
             R"(switchyard_port_fastpath_tx_bytes_total{bridge="br0",port="sybbbb"} 12)",
             R"(switchyard_port_fastpath_state{bridge="br0",port="sybbbb",state="active"} 1)",
             R"(switchyard_bridges 1)",
+            R"(switchyard_bridge_flow_cache_lookups_total{bridge="br0",level="signature"} 21)",
+            R"(switchyard_bridge_flow_cache_lookups_total{bridge="br0",level="exact"} 22)",
+            R"(switchyard_bridge_flow_cache_lookups_total{bridge="br0",level="megaflow"} 23)",
+            R"(switchyard_bridge_flow_cache_lookups_total{bridge="br0",level="translated"} 24)",
+            R"(switchyard_bridge_flow_cache_megaflows{bridge="br0"} 25)",
             R"(switchyard_kernel_fastpath_info{state="off",reason=""} 1)",
             R"(switchyard_build_info{version="0.1",compiler="gcc 12",build_type="Release"} 1)",
         }) {
