@@ -38,7 +38,7 @@ inline Packet* wrap_mbuf(rte_mbuf* m) {
     p->offload = {};
     p->in_port = kNoPort;
     p->meta.parsed = false;
-    p->tunnel = {};
+    p->tunnel.clear();  // not `= {}`: see TunnelMeta::clear
     p->buffer = static_cast<std::uint8_t*>(m->buf_addr);
     p->buffer_size = m->buf_len;
     p->offset = m->data_off;

@@ -56,6 +56,29 @@ TEST(HeaderSignature, EqualExactlyWhenKeysAreEqual_Udp) {
     EXPECT_GT(check_every_byte(testlib::build_frame(spec).bytes), 100);
 }
 
+// Frames of an EtherType the parser does not look behind: the key is the Ethernet header.
+TEST(HeaderSignature, EqualExactlyWhenKeysAreEqual_OtherEtherTypes) {
+    for (std::uint16_t type : {0x88cc /* LLDP */, 0x0000, 0x0600, 0x05ff, 0x8847 /* MPLS */}) {
+        std::vector<std::uint8_t> f = testlib::build_frame(testlib::FrameSpec{}).bytes;
+        testlib::wr16(f, 12, type);
+        EXPECT_GT(check_every_byte(f), 100) << std::hex << type;
+    }
+    // Two 802.3 length fields are the same dl_type ("none"): the same signature.
+    std::vector<std::uint8_t> a = testlib::build_frame(testlib::FrameSpec{}).bytes, b = a;
+    testlib::wr16(a, 12, 0x0040);
+    testlib::wr16(b, 12, 0x0041);
+    HeaderSignature sa, sb;
+    ASSERT_TRUE(header_signature(a, 1, sa));
+    ASSERT_TRUE(header_signature(b, 1, sb));
+    EXPECT_EQ(sa, sb);
+    EXPECT_EQ(key_of(a, 1), key_of(b, 1));
+    // A bare Ethernet header is enough; 13 bytes are not.
+    a.resize(14);
+    EXPECT_TRUE(header_signature(a, 1, sa));
+    a.resize(13);
+    EXPECT_FALSE(header_signature(a, 1, sa));
+}
+
 TEST(HeaderSignature, BytesOutsideTheKeyLeaveItAlone) {
     testlib::FrameSpec a;
     a.payload = testlib::make_payload(20, 1);
@@ -83,6 +106,12 @@ TEST(HeaderSignature, OnlyTheCommonShapeHasOne) {
     testlib::FrameSpec tagged;
     tagged.vlans = {10};
     EXPECT_FALSE(has(tagged));
+    testlib::FrameSpec qinq;
+    qinq.vlans = {10, 20};
+    EXPECT_FALSE(has(qinq));
+    std::vector<std::uint8_t> arp = testlib::build_frame(testlib::FrameSpec{}).bytes;
+    testlib::wr16(arp, 12, 0x0806);
+    EXPECT_FALSE(header_signature(arp, 1, s));
     testlib::FrameSpec v6;
     v6.ip_version = 6;
     EXPECT_FALSE(has(v6));
