@@ -220,7 +220,7 @@ void flow_rounds(double seconds, int rounds) {
     // Within a round the contenders also take turns, in slices of 5 ms, each accumulating
     // its own packets and CPU time: this VM's speed drifts by tens of percent within a
     // second, so whole-second turns let the drift decide the ratios (5 ms slices gave a
-    // spread of 0.01, 1 s turns 0.5). A contender refills the caches the others evicted in
+    // spread of 0.01-0.03, 0.5 s turns 0.5). A contender refills the caches the others evicted in
     // about 0.1 ms (an estimate: a few MiB at memory bandwidth), 2 % of a slice.
     constexpr double kSlice = 0.005;
     for (auto& c : cs)

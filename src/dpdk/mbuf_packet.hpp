@@ -27,8 +27,12 @@ class MbufOwner final : public PacketOwner {
 // The owner of every mbuf-backed packet (stateless, shared by all DPDK ports).
 MbufOwner& mbuf_owner();
 
-inline bool is_mbuf_packet(const Packet* p) { return p->owner == &mbuf_owner(); }
-inline rte_mbuf* mbuf_of(Packet* p) { return reinterpret_cast<rte_mbuf*>(p->owner_data); }
+inline bool is_mbuf_packet(const Packet* p) {
+    return p->owner == &mbuf_owner();
+}
+inline rte_mbuf* mbuf_of(Packet* p) {
+    return reinterpret_cast<rte_mbuf*>(p->owner_data);
+}
 
 // Describes a single-segment mbuf as a packet (in its private area), offload metadata none.
 inline Packet* wrap_mbuf(rte_mbuf* m) {

@@ -4,14 +4,15 @@
 // hash of the key, one or two key compares and no mask work. Entries do not own anything: a
 // slot remembers its megaflow entry's epoch and is dead as soon as that entry is refilled,
 // evicted or flushed, so the megaflow cache never has to tell the EMC anything. One per poll
-// thread (and bridge): not thread-safe. (The level before it, by header signature, lays its
-// slots out differently: flow/signature_cache.hpp.)
+// thread (and bridge): not thread-safe. Two instances: by header signature (the first thing
+// a common-case packet meets, flow/header_signature.hpp) and by the full flow key.
 
 #include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
 
+#include "flow/header_signature.hpp"
 #include "flow/megaflow_cache.hpp"
 
 namespace sy::flow {
@@ -49,6 +50,10 @@ inline bool exact_equal(const FlowKey& a, const FlowKey& b) {
     d1 |= x[21] ^ y[21];
     d2 |= x[22] ^ y[22];
     return (d0 | d1 | d2 | d3) == 0;
+}
+
+inline bool exact_equal(const HeaderSignature& a, const HeaderSignature& b) {
+    return ((a.w[0] ^ b.w[0]) | (a.w[1] ^ b.w[1]) | (a.w[2] ^ b.w[2]) | (a.w[3] ^ b.w[3])) == 0;
 }
 
 template <class Key>
@@ -137,5 +142,6 @@ class ExactCache {
 };
 
 using ExactMatchCache = ExactCache<FlowKey>;
+using SignatureCache = ExactCache<HeaderSignature>;
 
 }  // namespace sy::flow

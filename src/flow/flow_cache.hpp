@@ -11,7 +11,6 @@
 //
 //   HeaderSignature sigs[32];  const HeaderSignature* has[32];  const CacheEntry* got[32];
 //   cache.lookup_signatures(tables, n, sign_packet_i, sigs, has, got);  // null: not found
-//   (or lookup_signatures(tables, std::span(signature_ptrs, n), got) for ready signatures)
 //   ... extract the keys of the packets not found ...
 //   cache.lookup_or_translate(tables, keys_of_those, got_of_those, sigs_of_those);
 //   ... group the packets by got[i], execute got[i]->program on each group ...
@@ -40,7 +39,6 @@
 #include "flow/emc.hpp"
 #include "flow/flow_cache_stats.hpp"
 #include "flow/megaflow_cache.hpp"
-#include "flow/signature_cache.hpp"
 
 namespace sy::flow {
 
@@ -121,28 +119,13 @@ class FlowCache {
         add(emc_hits_, hits);
     }
 
-    // The first level: out[i] is the entry remembered for signatures[i], or null (not found,
-    // or no signature: look the key up). Checks the tables' generation like any lookup; a
-    // table that needs no key at all (universal()) answers every packet here.
-    void lookup_signatures(const FlowTables& tables,
-                           std::span<const HeaderSignature* const> signatures,
-                           std::span<const CacheEntry*> out) {
-        HeaderSignature copies[64];
-        const HeaderSignature* present[64];
-        for (std::size_t base = 0; base < signatures.size(); base += 64) {
-            const std::size_t n = std::min<std::size_t>(64, signatures.size() - base);
-            auto sign = [&](std::size_t i, HeaderSignature& s) {
-                if (!signatures[base + i]) return false;
-                s = *signatures[base + i];
-                return true;
-            };
-            lookup_signatures(tables, n, sign, copies, present, out.data() + base);
-        }
-    }
-    // The same for up to 64 packets whose signatures are made here, in the loop that hashes
-    // them and starts loading their sets (one pass over the batch, not three): `sign(i, s)`
-    // fills packet i's signature and says whether it has one. Afterwards signed_out[i] is
-    // &sigs[i], or null for a packet without one (for lookup_or_translate to remember).
+    // The first level, for up to 64 packets whose signatures are made here, in the loop that
+    // hashes them and starts loading their sets (one pass over the batch): `sign(i, s)` fills
+    // packet i's signature and says whether it has one. out[i] is the entry remembered for it,
+    // or null (not found, or no signature: look the key up); signed_out[i] is &sigs[i], or
+    // null for a packet without one (for lookup_or_translate to remember). Checks the tables'
+    // generation like any lookup; a table that needs no key at all (universal()) answers
+    // every packet here.
     template <class Sign>
     void lookup_signatures(const FlowTables& tables, std::size_t n, Sign&& sign,
                            HeaderSignature* sigs, const HeaderSignature** signed_out,
@@ -164,8 +147,9 @@ class FlowCache {
         for (std::size_t i = 0; i < n; ++i) {
             const bool has = sign(i, sigs[i]);
             signed_out[i] = has ? &sigs[i] : nullptr;
+            if (!has) continue;
             hashes[i] = signature_hash(sigs[i]);
-            if (has) probe.prefetch(hashes[i]);
+            probe.prefetch(hashes[i]);
         }
         std::uint64_t seq = seq_;
         std::uint64_t hits = 0;

@@ -66,6 +66,9 @@ struct alignas(8) FlowKey {
 };
 static_assert(sizeof(FlowKey) == FlowKey::kWords * 8, "FlowKey must be whole 64-bit words");
 
+// 0x05ff: the dl_type of a frame whose EtherType field is a length (OVS's FLOW_DL_TYPE_NONE).
+inline constexpr std::uint16_t kDlTypeNone = 0x05ff;
+
 // A mask has the same layout: a 1 bit means "this bit of the key matters".
 using FlowMask = FlowKey;
 

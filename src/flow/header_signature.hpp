@@ -22,7 +22,13 @@
 #include <cstring>
 #include <span>
 
+#include "flow/flow_key.hpp"
 #include "flow/ofport.hpp"
+#include "net/ethernet.hpp"
+#include "net/geneve.hpp"
+#include "net/parse.hpp"
+#include "net/vlan.hpp"
+#include "net/vxlan.hpp"
 
 namespace sy::flow {
 
@@ -65,15 +71,16 @@ inline bool ipv4_signature(std::span<const std::uint8_t> frame, OfPort in_port,
     const std::uint8_t proto = b[23];
     std::uint64_t tcp_flags = 0;
     bool l4_fits;
-    if (proto == 6) {
+    if (proto == net::kIpProtoTcp) {
         if (len < kL4 + 20) return false;
         const std::uint32_t hlen = std::uint32_t{b[kL4 + 12]} >> 4 << 2;
         l4_fits = hlen >= 20 && len >= kL4 + hlen && total >= 20 + hlen;
         tcp_flags = load_native<std::uint16_t>(b + kL4 + 12) & 0xff0f;  // the 12 flag bits
-    } else if (proto == 17) {
+    } else if (proto == net::kIpProtoUdp) {
         const std::uint32_t ulen = std::uint32_t{b[kL4 + 4]} << 8 | b[kL4 + 5];
         const std::uint32_t dport = std::uint32_t{b[kL4 + 2]} << 8 | b[kL4 + 3];
-        l4_fits = ulen >= 8 && total >= 20 + ulen && dport != 4789 && dport != 6081;
+        l4_fits = ulen >= 8 && total >= 20 + ulen && dport != net::vxlan::kUdpPort &&
+                  dport != net::geneve::kUdpPort;
     } else {
         return false;
     }
@@ -95,16 +102,16 @@ inline bool header_signature(std::span<const std::uint8_t> frame, OfPort in_port
     if (frame.size() < 14 || in_port >= (1u << 24)) return false;
     const std::uint8_t* b = frame.data();
     const std::uint32_t type = std::uint32_t{b[12]} << 8 | b[13];
-    if (type == 0x0800) return ipv4_signature(frame, in_port, out);
+    if (type == net::ethernet::kTypeIpv4) return ipv4_signature(frame, in_port, out);
     // IPv6, ARP and VLAN tags put more than the Ethernet header into the key.
-    if (type == 0x86dd || type == 0x0806 || type == 0x8100 || type == 0x88a8 || type == 0x9100)
+    if (type == net::ethernet::kTypeIpv6 || type == net::ethernet::kTypeArp ||
+        net::vlan::is_tpid(static_cast<std::uint16_t>(type)))
         return false;
-    // Any other EtherType: the key is in_port, the MACs and dl_type (an 802.3 length field
-    // is dl_type 0x05ff, key_extract.hpp). w[3] = 0 tells it from every IPv4 signature
-    // (theirs holds the protocol, 6 or 17), in_port from the all-zero empty slot.
+    // Any other EtherType: the key is in_port, the MACs and dl_type (kDlTypeNone for an 802.3
+    // length field). w[3] = 0 tells it from every IPv4 signature (theirs holds the protocol).
     out.w[0] = detail::load_native<std::uint64_t>(b);  // dl_dst, dl_src[0..1]
     out.w[1] = detail::load_native<std::uint32_t>(b + 8) | std::uint64_t{in_port} << 32;
-    out.w[2] = type < 0x0600 ? 0x05ff : type;
+    out.w[2] = type < 0x0600 ? kDlTypeNone : type;
     out.w[3] = 0;
     return true;
 }

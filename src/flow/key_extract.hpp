@@ -25,9 +25,6 @@
 
 namespace sy::flow {
 
-// 0x05ff: the dl_type of a frame whose EtherType field is a length (OVS's FLOW_DL_TYPE_NONE).
-inline constexpr std::uint16_t kDlTypeNone = 0x05ff;
-
 // With the packet's tunnel metadata (tun_id, tun_src/tun_dst or their IPv6 twins) too.
 void extract_key(const Packet& packet, const net::ParsedHeaders& parsed, OfPort in_port,
                  FlowKey& key);

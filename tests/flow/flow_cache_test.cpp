@@ -292,6 +292,21 @@ TEST(FlowCache, AlwaysAnswersWhatTranslationAnswers) {
     EXPECT_GT(c.stats().invalidations, 5u);
 }
 
+// The datapath's way into the signature level (a signing callback), for signatures made
+// beforehand.
+void lookup_signatures(FlowCache& c, const FlowTables& t,
+                       std::span<const HeaderSignature* const> in,
+                       std::span<const CacheEntry*> out) {
+    HeaderSignature sigs[64];
+    const HeaderSignature* has[64];
+    auto sign = [&](std::size_t i, HeaderSignature& s) {
+        if (!in[i]) return false;
+        s = *in[i];
+        return true;
+    };
+    c.lookup_signatures(t, in.size(), sign, sigs, has, out.data());
+}
+
 // The signature level: a signature remembered with an entry finds it without a key; it dies
 // with the entry when the tables change; without a signature a packet goes by its key.
 TEST(FlowCache, ASignatureRememberedWithItsEntryFindsItAndDiesWithIt) {
@@ -302,14 +317,14 @@ TEST(FlowCache, ASignatureRememberedWithItsEntryFindsItAndDiesWithIt) {
     sig.w[0] = 0x1234;
     const HeaderSignature* sigs[1] = {&sig};
     const CacheEntry* got[1] = {nullptr};
-    c.lookup_signatures(*t, sigs, got);
+    lookup_signatures(c, *t, sigs, got);
     EXPECT_EQ(got[0], nullptr);  // nothing remembered yet
     const FlowKey k = pkt(2);
     const FlowKey* keys[1] = {&k};
     const CacheEntry* by_key[1] = {nullptr};
     c.lookup_or_translate(*t, keys, by_key, sigs);
     ASSERT_NE(by_key[0], nullptr);
-    c.lookup_signatures(*t, sigs, got);
+    lookup_signatures(c, *t, sigs, got);
     EXPECT_EQ(got[0], by_key[0]);
     EXPECT_EQ(c.stats().signature_hits, 1u);
     // Another signature is not found; no signature is not looked at.
@@ -317,16 +332,16 @@ TEST(FlowCache, ASignatureRememberedWithItsEntryFindsItAndDiesWithIt) {
     other.w[3] = 1;
     const HeaderSignature* others[2] = {&other, nullptr};
     const CacheEntry* got2[2] = {by_key[0], by_key[0]};
-    c.lookup_signatures(*t, others, got2);
+    lookup_signatures(c, *t, others, got2);
     EXPECT_EQ(got2[0], nullptr);
     EXPECT_EQ(got2[1], nullptr);
     // A flow change: the remembered entry is gone, so is the signature's slot.
     t->apply(fb::add(0, 20, dst(2), {fb::output(3)}), 0);
-    c.lookup_signatures(*t, sigs, got);
+    lookup_signatures(c, *t, sigs, got);
     EXPECT_EQ(got[0], nullptr);
     c.lookup_or_translate(*t, keys, by_key, sigs);
     EXPECT_EQ(by_key[0]->program.ops[0].port, 3u);
-    c.lookup_signatures(*t, sigs, got);
+    lookup_signatures(c, *t, sigs, got);
     EXPECT_EQ(got[0], by_key[0]);
     EXPECT_EQ(c.stats().signature_hits, 2u);
 }
@@ -338,7 +353,7 @@ TEST(FlowCache, TheDefaultTableAnswersSignaturesWithoutLookingThemUp) {
     HeaderSignature sig;
     const HeaderSignature* sigs[2] = {&sig, nullptr};
     const CacheEntry* got[2] = {nullptr, nullptr};
-    c.lookup_signatures(*t, sigs, got);
+    lookup_signatures(c, *t, sigs, got);
     EXPECT_EQ(got[0], normal);
     EXPECT_EQ(got[1], normal);
     EXPECT_EQ(c.stats().signature_hits, 0u);
