@@ -30,6 +30,11 @@ void add_daemon_verb(CLI::App& app) {
                   "floods and captures. On by default where the kernel allows it; "
                   "--no-kernel-fastpath sends everything through the userspace datapath "
                   "(docs/performance.md)");
+    cmd->add_flag("--fastpath-to-peer,!--no-fastpath-to-peer", settings->fastpath_to_peer,
+                  "the kernel fast path hands frames for a container's veth straight to the "
+                  "container's interface (on by default: faster); with --no-fastpath-to-peer "
+                  "they go through the host end's transmit, where tcpdump on that end sees "
+                  "them (docs/performance.md)");
     // What fits the machine: half its CPUs (the other half runs the containers and the
     // kernel's side of every packet), at least 1. Idle poll threads sleep on readiness.
     settings->poll_threads = std::clamp(std::thread::hardware_concurrency() / 2, 1u, 16u);

@@ -67,6 +67,7 @@ std::string render_show(const json& show) {
             if (port.value("unsafe_mark_verified", false)) out += " UNSAFE-mark-verified";
             if (port.contains("kernel_fastpath")) {
                 out += " fast-path " + str(port, "kernel_fastpath");
+                if (port.value("kernel_fastpath_to_peer", false)) out += " (to peer)";
             }
             if (port.contains("tunnel")) {
                 const auto& t = port["tunnel"];

@@ -108,6 +108,7 @@ json SwitchService::show() {
                 p["ofport"] = rt->second->config.ofport;
                 p["status"] = rt->second->up ? "up" : "down";
                 if (!rt->second->fast_path.empty()) p["kernel_fastpath"] = rt->second->fast_path;
+                if (rt->second->fast_path_to_peer) p["kernel_fastpath_to_peer"] = true;
                 if (rt->second->inner_mtu != 0) {
                     p["inner_mtu"] = rt->second->inner_mtu;
                     p["underlay_mtu"] = rt->second->underlay_mtu;
@@ -150,6 +151,7 @@ json SwitchService::stats() {
             p["up"] = port.up;
             if (!port.fast_path.empty()) {
                 p["kernel_fastpath"] = json{{"state", port.fast_path},
+                                            {"to_peer", port.fast_path_to_peer},
                                             {"rx_packets", port.stats.fastpath_rx_packets},
                                             {"rx_bytes", port.stats.fastpath_rx_bytes},
                                             {"tx_packets", port.stats.fastpath_tx_packets},

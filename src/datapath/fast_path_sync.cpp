@@ -26,8 +26,9 @@ std::string pause_reason(const SwitchPort& sp) {
 
 }  // namespace
 
-FastPathSync::FastPathSync(PortRegistry& registry, bool wanted, std::string refused, bool log)
-    : registry_(registry), wanted_(wanted), log_(log) {
+FastPathSync::FastPathSync(PortRegistry& registry, bool wanted, std::string refused, bool log,
+                           bool to_peer)
+    : registry_(registry), wanted_(wanted), log_(log), to_peer_(to_peer) {
     if (!wanted_) return;
     if (!refused.empty()) {
         unavailable_ = std::move(refused);
@@ -69,7 +70,7 @@ void FastPathSync::attach(SwitchPort& sp) {
     }
     const int ifindex = sp.io->kernel_ifindex();
     if (Status st = fast_->attach(ifindex, sp.io->kernel_socket(), sp.bridge->id,
-                                  sp.vlan.access_vlan(), sp.io->mtu());
+                                  sp.vlan.access_vlan(), sp.io->mtu(), to_peer_);
         !st) {
         sp.fast_state = "error: " + st.message();
         if (log_) {
@@ -151,6 +152,11 @@ void FastPathSync::refresh_from_kernel(std::uint64_t now_ns) {
 // everything the switch knows.
 void FastPathSync::reconcile(std::uint64_t now_ns) {
     if (!fast_) return;
+    // A tcpdump on a container's host end sees both directions within a second of starting.
+    if (to_peer_) {
+        if (Status st = fast_->follow_taps(fastpath::foreign_packet_taps()); !st && log_)
+            std::fprintf(stderr, "switchyard: kernel fast path: %s\n", st.message().c_str());
+    }
     std::vector<fastpath::FdbKey> check;
     for (const auto& [k, ifindex] : fast_->published()) check.push_back(k);
     if (resync_) {
@@ -169,6 +175,7 @@ void FastPathSync::fill_info(const SwitchPort& sp, PortInfo& pi) const {
     if (!wanted_) return;
     pi.fast_path = fast_ ? sp.fast_state : "error: " + unavailable_;
     if (!fast_ || sp.fast_ifindex == 0) return;
+    pi.fast_path_to_peer = fast_->delivers_to_peer(sp.fast_ifindex);
     const fastpath::FastPathCounters c = fast_->counters(sp.fast_ifindex);
     pi.stats.fastpath_rx_packets = c.rx_packets;
     pi.stats.fastpath_rx_bytes = c.rx_bytes;

@@ -19,8 +19,10 @@ namespace sy::datapath {
 class FastPathSync {
   public:
     // `wanted`: the daemon asked for the fast path. `allowed_reason` non-empty: it cannot be
-    // used at all (an injected clock), and why.
-    FastPathSync(PortRegistry& registry, bool wanted, std::string refused, bool log);
+    // used at all (an injected clock), and why. `to_peer`: hand frames for a container's veth
+    // straight to the container's interface (KernelFastPath::attach).
+    FastPathSync(PortRegistry& registry, bool wanted, std::string refused, bool log,
+                 bool to_peer = true);
 
     bool on() const { return fast_ != nullptr; }
     std::string state() const;  // "off", "on", "unavailable: <why>"
@@ -44,7 +46,8 @@ class FastPathSync {
     void publish_changes(std::uint64_t now_ns);
     // Once a second: MACs only the kernel saw lately stay alive (before aging) ...
     void refresh_from_kernel(std::uint64_t now_ns);
-    // ... and after aging: withdraw what the switch forgot or saw move.
+    // ... and after aging: withdraw what the switch forgot or saw move; and deliver to a
+    // container's veth peer only where no other process taps the host end (follow_taps).
     void reconcile(std::uint64_t now_ns);
 
     void fill_info(const SwitchPort& sp, PortInfo& pi) const;
@@ -57,6 +60,7 @@ class FastPathSync {
     PortRegistry& registry_;
     bool wanted_;
     bool log_;
+    bool to_peer_;
     std::unique_ptr<fastpath::KernelFastPath> fast_;  // null: off or unavailable
     std::string unavailable_;                         // why, when asked for but refused
     std::array<fastpath::FdbKey, 64> changes_{};

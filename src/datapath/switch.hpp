@@ -110,6 +110,9 @@ struct PortInfo {
     // The kernel fast path at this port: empty when the switch runs without it, else
     // "active", "paused: <why>", "not eligible: <why>" or "error: <why>".
     std::string fast_path;
+    // ... and it hands frames for this port to the port's veth peer directly (a container's
+    // interface; SwitchSettings::fastpath_to_peer).
+    bool fast_path_to_peer = false;
     // Tunnel ports: the MTU inner IP packets must fit (underlay MTU minus the overhead), and
     // the underlay's. 0 for other ports.
     std::uint32_t inner_mtu = 0;
@@ -177,6 +180,10 @@ struct SwitchSettings {
     // contract (docs/performance.md). If the kernel refuses, the switch logs why and runs
     // without it. Ports it cannot serve (TAP, legacy, trunks, captured) use userspace anyway.
     bool kernel_fastpath = true;
+    // The fast path hands a frame for a container's veth to the container's interface
+    // directly (bpf_redirect_peer) instead of through the veth's transmit: faster, but a
+    // packet tap on the host end (tcpdump -i vethXXX) then sees only the container's side.
+    bool fastpath_to_peer = true;
     // Keep polling this long after the last packet before sleeping, the longest window
     // adaptive polling may stretch it to (0: no adaptation), and how long a yield may give the
     // core away before the thread stops spinning (0: never stops). Unset: the defaults of

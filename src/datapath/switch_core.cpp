@@ -69,6 +69,7 @@ Status validate(const PortConfig& c) {
 std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
     SwitchOptions options;
     options.kernel_fastpath = settings.kernel_fastpath;
+    options.fastpath_to_peer = settings.fastpath_to_peer;
     options.poll.busy_poll_us = settings.busy_poll_us.value_or(options.poll.busy_poll_us);
     options.poll.busy_poll_max_us =
         settings.busy_poll_max_us.value_or(options.poll.busy_poll_max_us);
@@ -87,7 +88,8 @@ std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
 SwitchCore::SwitchCore(SwitchOptions options)
     : options_(std::move(options)),
       registry_(options_.mac_table_capacity),
-      fast_(registry_, options_.kernel_fastpath, fast_path_refusal(options_), options_.log),
+      fast_(registry_, options_.kernel_fastpath, fast_path_refusal(options_), options_.log,
+            options_.fastpath_to_peer),
       pipeline_(registry_, fast_, &packet_ins_),
       worker_(0, options_.pool_packets) {
     if (!options_.clock) options_.clock = monotonic_ns;

@@ -49,6 +49,8 @@ struct SwitchOptions {
     // The kernel fast path (SwitchSettings::kernel_fastpath). Needs the default clock: the
     // kernel stamps MACs it forwards with CLOCK_MONOTONIC.
     bool kernel_fastpath = false;
+    // ... delivering to a container's veth peer directly (SwitchSettings::fastpath_to_peer).
+    bool fastpath_to_peer = true;
     // Opens dpdk / dpdk_vhost_user ports (SwitchSettings::open_external).
     std::function<Result<std::unique_ptr<port::Port>>(const PortConfig&)> open_external;
 };

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fastpath/bpf/fastpath_maps.h"
+#include "fastpath/veth_peer.hpp"
 
 extern const unsigned char sy_fastpath_bpf_object[];
 extern const std::size_t sy_fastpath_bpf_object_size;
@@ -99,15 +100,8 @@ KernelFastPath::~KernelFastPath() {
     if (obj_) bpf_object__close(obj_);
 }
 
-Status KernelFastPath::write_port(int ifindex, std::uint32_t domain, std::uint16_t vlan,
-                                  std::uint32_t mtu, bool enabled, std::uint32_t slot) {
+Status KernelFastPath::write_port(int ifindex, const sy_port_value& v) {
     const __u32 key = static_cast<__u32>(ifindex);
-    sy_port_value v{};
-    v.slot = slot;
-    v.domain = domain;
-    v.vlan = vlan;
-    v.enabled = enabled ? 1 : 0;
-    v.mtu = mtu;
     if (bpf_map_update_elem(ports_fd_, &key, &v, BPF_ANY) != 0) {
         return bpf_error(fmt::format("updating port {}", ifindex), errno);
     }
@@ -115,7 +109,7 @@ Status KernelFastPath::write_port(int ifindex, std::uint32_t domain, std::uint16
 }
 
 Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, std::uint16_t vlan,
-                              std::uint32_t mtu) {
+                              std::uint32_t mtu, bool to_peer) {
     if (attached(ifindex)) return {};
     if (ifindex <= 0 || ifindex >= SY_FASTPATH_MAX_IFINDEX) {
         return Status(Errc::unsupported,
@@ -139,7 +133,13 @@ Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, 
         return bpf_error(fmt::format("zeroing counters for interface {}", ifindex), errno);
     }
     const __u32 key = static_cast<__u32>(ifindex);
-    if (Status st = write_port(ifindex, domain, vlan, mtu, false, slot); !st) return st;
+    sy_port_value port{};
+    port.slot = slot;
+    port.domain = domain;
+    port.vlan = vlan;
+    port.mtu = mtu;
+    port.peer = to_peer && veth_peer_in_other_netns(ifindex) ? 1 : 0;
+    if (Status st = write_port(ifindex, port); !st) return st;
     const sy_port_value none{};
     auto undo_maps = [&] { bpf_map_update_elem(ports_fd_, &key, &none, BPF_ANY); };
     if (::setsockopt(socket_fd, SOL_SOCKET, SO_ATTACH_BPF, &punt_fd_, sizeof punt_fd_) != 0) {
@@ -162,7 +162,7 @@ Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, 
         return bpf_error(fmt::format("attaching the tc ingress program (interface {})", ifindex),
                          err);
     }
-    ports_[ifindex] = AttachedPort{created == 0, slot};
+    ports_[ifindex] = AttachedPort{created == 0, slot, port.peer != 0, port.peer != 0};
     return {};
 }
 
@@ -200,7 +200,31 @@ Status KernelFastPath::set_enabled(int ifindex, bool enabled) {
         return Status(Errc::not_found,
                       fmt::format("kernel fast path: interface {} is not attached", ifindex));
     }
-    return write_port(ifindex, v.domain, v.vlan, v.mtu, enabled, v.slot);
+    v.enabled = enabled ? 1 : 0;
+    return write_port(ifindex, v);
+}
+
+Status KernelFastPath::follow_taps(const PacketTaps& taps) {
+    Status first;
+    for (auto& [ifindex, port] : ports_) {
+        const bool want = port.peer_capable && !taps.covers(ifindex);
+        if (want == port.to_peer) continue;
+        const __u32 key = static_cast<__u32>(ifindex);
+        sy_port_value v{};
+        Status st = bpf_map_lookup_elem(ports_fd_, &key, &v) == 0
+                        ? Status()
+                        : bpf_error(fmt::format("reading port {}", ifindex), errno);
+        if (st) {
+            v.peer = want ? 1 : 0;
+            st = write_port(ifindex, v);
+        }
+        if (st) {
+            port.to_peer = want;
+        } else if (first) {
+            first = st;
+        }
+    }
+    return first;
 }
 
 Status KernelFastPath::set_mac(const FdbKey& key, int ifindex) {

@@ -21,6 +21,9 @@
 #include <string>
 
 #include "base/status.hpp"
+#include "fastpath/packet_taps.hpp"
+
+struct sy_port_value;  // fastpath/bpf/fastpath_maps.h
 
 struct bpf_object;
 
@@ -53,13 +56,26 @@ class KernelFastPath {
 
     // Takes part in forwarding for the interface `ifindex`, read by the AF_PACKET socket
     // `socket_fd`, a port of bridge `domain` (access VLAN `vlan`, 0: untagged). The port
-    // starts disabled.
+    // starts disabled. `to_peer`: if the interface is a veth whose peer lives in another
+    // namespace (veth_peer.hpp), frames for it are handed to that peer's receive path
+    // directly rather than through the veth's transmit (faster; but a packet tap on this
+    // end, tcpdump -i on the host side, would then see only what the container sends: see
+    // follow_taps).
     Status attach(int ifindex, int socket_fd, std::uint32_t domain, std::uint16_t vlan,
-                  std::uint32_t mtu);
+                  std::uint32_t mtu, bool to_peer = false);
     // Forgets the port (its MACs too). Quiet if the interface already vanished.
     void detach(int ifindex);
     Status set_enabled(int ifindex, bool enabled);
     bool attached(int ifindex) const { return ports_.count(ifindex) != 0; }
+    // Whether frames for the port go straight to its veth peer now (see attach).
+    bool delivers_to_peer(int ifindex) const {
+        auto it = ports_.find(ifindex);
+        return it != ports_.end() && it->second.to_peer;
+    }
+    // Ports that could deliver to their peer do so unless another process taps them
+    // (packet_taps.hpp): a tapped port's frames go through its transmit, where the tap sees
+    // them. Returns the first error, after trying every port.
+    Status follow_taps(const PacketTaps& taps);
 
     // Publishes that the MAC `key` lives behind `ifindex`; ifindex 0 withdraws it.
     Status set_mac(const FdbKey& key, int ifindex);
@@ -82,11 +98,12 @@ class KernelFastPath {
   private:
     struct AttachedPort {
         bool created_qdisc = false;
-        std::uint32_t slot = 0;  // index in the counters array
+        std::uint32_t slot = 0;     // index in the counters array
+        bool peer_capable = false;  // a veth with its peer in another namespace (attach)
+        bool to_peer = false;       // sy_port_value.peer now
     };
     KernelFastPath() = default;
-    Status write_port(int ifindex, std::uint32_t domain, std::uint16_t vlan, std::uint32_t mtu,
-                      bool enabled, std::uint32_t slot);
+    Status write_port(int ifindex, const sy_port_value& v);
 
     bpf_object* obj_ = nullptr;
     int punt_fd_ = -1, ingress_fd_ = -1;

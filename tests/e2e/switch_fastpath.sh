@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The kernel fast path (the daemon's default; `--kernel-fastpath` still accepted) end to end: two containers attached with
 # default offloads exchange a 20 MiB file over TCP, intact, and the frames cross in the kernel
-# (the fast-path counters carry the transfer, userspace sees a handful of frames). A capture
+# (the fast-path counters carry the transfer, userspace sees a handful of frames). Frames for a
+# container go to its interface directly (to peer: not through the host end's transmit), except
+# while tcpdump taps the host end, which then sees both directions. A capture
 # pauses the port: every frame then goes through userspace (and into the pcapng) and the
 # fast-path counters stand still; afterwards the port is active again. A MAC moving to another
 # port is followed. SIGTERM leaves no tc filter behind; after SIGKILL the next daemon removes
@@ -98,11 +100,35 @@ fp_a=$((fp_rx_a + fp_tx_a))
     fail "TCP checksum errors: a $csum_a -> $(csum_errors a), b $csum_b -> $(csum_errors b)"
 echo "fast path ok: 20 MiB intact, no checksum errors"
 
-# --- 3b. tcpdump on a host end still sees what the kernel forwards there (the redirect goes
-# through the egress device's transmit path, where packet taps look).
+# --- 3b. Frames for a container go straight to its interface (bpf_redirect_peer), past the
+# host end's transmit; while tcpdump taps a host end, that port's frames go through its
+# transmit again, so the capture sees both directions (and afterwards the peer path returns).
+# wait_to_peer PORT WANT: the port's kernel_fastpath.to_peer becomes WANT within 5 s.
+wait_to_peer() {
+    local v=
+    for _ in $(seq 50); do
+        v=$(port_stat "$1" kernel_fastpath.to_peer)
+        [ "$v" = "$2" ] && return 0
+        sleep 0.1
+    done
+    fail "port $1: kernel_fastpath.to_peer is '$v', expected $2"
+}
+wait_to_peer "$port_a" True
+wait_to_peer "$port_b" True
+sy show | grep "$port_a" | grep -q "fast-path active (to peer)" || fail "show lacks '(to peer)' for $port_a"
+tx_host_a0=$(cat "/sys/class/net/$port_a/statistics/tx_packets")
+fp_tx_a0=$(port_stat "$port_a" kernel_fastpath.tx_packets)
+in_ns a ping -c 20 -i 0.05 -W 2 10.200.9.2 >/dev/null || fail "ping a->b (to peer)"
+tx_host_a=$(($(cat "/sys/class/net/$port_a/statistics/tx_packets") - tx_host_a0))
+fp_tx_a=$(($(port_stat "$port_a" kernel_fastpath.tx_packets) - fp_tx_a0))
+echo "to peer: the fast path handed a $fp_tx_a frames, $port_a transmitted $tx_host_a"
+# (The host end still transmits what userspace floods, IPv6 neighbour discovery and the like.)
+[ "$fp_tx_a" -ge 20 ] || fail "the echo replies did not take the fast path ($fp_tx_a)"
+[ "$tx_host_a" -le $((fp_tx_a / 2)) ] || fail "the replies went through $port_a's transmit ($tx_host_a of $fp_tx_a)"
 tcpdump -i "$port_a" -n -l icmp >"$work/tcpdump.txt" 2>/dev/null &
 td=$!
-sleep 1
+wait_to_peer "$port_a" False
+wait_to_peer "$port_b" True
 fp_before=$(fp_total "$port_a")
 in_ns a ping -c 5 -i 0.2 -W 2 10.200.9.2 >/dev/null || fail "ping a->b with tcpdump"
 sleep 0.5
@@ -111,6 +137,8 @@ replies=$(grep -c "10.200.9.2 > 10.200.9.1: ICMP echo reply" "$work/tcpdump.txt"
 echo "tcpdump on $port_a: $replies echo replies; fast path a $fp_before -> $(fp_total "$port_a")"
 [ "$(fp_total "$port_a")" -ge $((fp_before + 10)) ] || fail "the pings did not take the fast path"
 [ "$replies" -ge 5 ] || fail "tcpdump on $port_a saw $replies of 5 echo replies the kernel forwarded"
+wait_to_peer "$port_a" True
+echo "tcpdump gone: $port_a delivers to its peer again"
 
 # --- 4. A capture pauses port a: every frame through userspace, fast path counters still.
 "$sy_bin" capture br0 "$port_a" --direction both -w "$work/a.pcapng" 2>"$work/cap.err" &

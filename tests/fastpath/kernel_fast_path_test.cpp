@@ -13,10 +13,13 @@
 #include <netpacket/packet.h>
 #include <sched.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace sy::fastpath {
@@ -230,6 +233,55 @@ TEST_F(KernelFastPathTest, BridgesAreSeparate) {
     // Even a MAC wrongly published in this bridge behind the other bridge's port stays put.
     ASSERT_TRUE(fp_->set_mac(key(kC), if2_));
     expect_slow(frame(kC, kA), if0_);
+}
+
+// Delivery to a veth's peer: only for a veth whose other end is in another namespace (the
+// kernel drops what bpf_redirect_peer sends anywhere else), and not while another process
+// taps the port.
+TEST_F(KernelFastPathTest, OnlyAVethWithItsPeerElsewhereDeliversToThePeer) {
+    // sy-fp0's peer is in this namespace.
+    fp_->detach(if0_);
+    ASSERT_TRUE(fp_->attach(if0_, sockets_[0], kBridge, 0, 1500, true));
+    EXPECT_FALSE(fp_->delivers_to_peer(if0_));
+    // sy-fp3's peer moves into the namespace of a child process.
+    ASSERT_EQ(
+        std::system("ip link add sy-fp3 type veth peer name sy-fp3p && ip link set sy-fp3 up"), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::unshare(CLONE_NEWNET);
+        ::pause();
+        ::_exit(0);
+    }
+    ::usleep(200000);  // the child's unshare
+    const std::string move = "ip link set sy-fp3p netns " + std::to_string(child);
+    const int moved = std::system(move.c_str());
+    const int if3 = static_cast<int>(::if_nametoindex("sy-fp3"));
+    const int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    sockets_.push_back(fd);
+    EXPECT_TRUE(fp_->attach(if3, fd, kBridge, 0, 1500, true));
+    EXPECT_TRUE(fp_->delivers_to_peer(if3));
+    // Never while tapped: on this port, or on every interface (tcpdump -i any).
+    PacketTaps tapped;
+    tapped.ifindexes.insert(if3);
+    EXPECT_TRUE(fp_->follow_taps(tapped));
+    EXPECT_FALSE(fp_->delivers_to_peer(if3));
+    EXPECT_TRUE(fp_->follow_taps(PacketTaps{}));
+    EXPECT_TRUE(fp_->delivers_to_peer(if3));
+    PacketTaps any;
+    any.any = true;
+    EXPECT_TRUE(fp_->follow_taps(any));
+    EXPECT_FALSE(fp_->delivers_to_peer(if3));
+    EXPECT_TRUE(fp_->follow_taps(PacketTaps{}));
+    EXPECT_FALSE(fp_->delivers_to_peer(if0_));  // taps or not, its peer is here
+    // And only when asked to.
+    fp_->detach(if3);
+    EXPECT_TRUE(fp_->attach(if3, fd, kBridge, 0, 1500, false));
+    EXPECT_FALSE(fp_->delivers_to_peer(if3));
+    fp_->detach(if3);
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    ASSERT_EQ(moved, 0);
 }
 
 }  // namespace

@@ -121,6 +121,10 @@ int sy_ingress(struct __sk_buff* skb) {
     if (!decide(skb, 1, &v)) return TC_ACT_OK;
     count(v.in->slot, skb->len, 0);
     count(v.out->slot, skb->len, 1);
+    /* To a container's veth: into the container's interface directly, ingress to ingress
+     * (no veth transmit, no second pass through the backlog queue; the skb and its checksum
+     * and GSO state are the same either way). */
+    if (v.out->peer) return bpf_redirect_peer(v.out_ifindex, 0);
     return bpf_redirect(v.out_ifindex, 0);
 }
 

@@ -1,0 +1,27 @@
+#pragma once
+// Which interfaces other processes' packet sockets listen on (tcpdump, wireshark, dhclient):
+// read from /proc/net/packet, minus this process's own sockets (/proc/self/fd). The fast path
+// delivers to a container's veth peer directly (veth_peer.hpp), past the host end's transmit,
+// where such a tap would see the frame: while a tap listens on a port, or on every interface
+// (`tcpdump -i any`), that port's frames go through its transmit again, so a capture on the
+// host end sees both directions as it would on a Linux bridge.
+
+#include <set>
+#include <string>
+
+namespace sy::fastpath {
+
+struct PacketTaps {
+    bool any = false;         // a socket bound to every interface (ifindex 0)
+    std::set<int> ifindexes;  // sockets bound to these interfaces
+
+    bool covers(int ifindex) const { return any || ifindexes.count(ifindex) != 0; }
+};
+
+// Parses /proc/net/packet's text, skipping sockets whose inode is in `own_inodes`.
+PacketTaps parse_packet_taps(const std::string& proc_net_packet,
+                             const std::set<unsigned long>& own_inodes);
+// The taps of this network namespace now, other processes' only. No taps on any error.
+PacketTaps foreign_packet_taps();
+
+}  // namespace sy::fastpath
