@@ -1,5 +1,7 @@
 #include "datapath/fast_path_sync.hpp"
 
+#include "fastpath/veth_peer.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -152,9 +154,13 @@ void FastPathSync::refresh_from_kernel(std::uint64_t now_ns) {
 // everything the switch knows.
 void FastPathSync::reconcile(std::uint64_t now_ns) {
     if (!fast_) return;
-    // A tcpdump on a container's host end sees both directions within a second of starting.
-    if (to_peer_) {
-        if (Status st = fast_->follow_taps(fastpath::foreign_packet_taps()); !st && log_)
+    // A tcpdump on a container's host end sees both directions within a second of starting;
+    // a container end Docker moved into its container after the port was added gets delivered
+    // to directly within a second.
+    if (to_peer_ && fast_->any_attached()) {
+        if (Status st = fast_->refresh_delivery(fastpath::foreign_packet_taps(),
+                                                fastpath::veths_with_peer_elsewhere());
+            !st && log_)
             std::fprintf(stderr, "switchyard: kernel fast path: %s\n", st.message().c_str());
     }
     std::vector<fastpath::FdbKey> check;

@@ -47,7 +47,8 @@ class FastPathSync {
     // Once a second: MACs only the kernel saw lately stay alive (before aging) ...
     void refresh_from_kernel(std::uint64_t now_ns);
     // ... and after aging: withdraw what the switch forgot or saw move; and deliver to a
-    // container's veth peer only where no other process taps the host end (follow_taps).
+    // container's veth peer only where it is one and no other process taps the host end
+    // (KernelFastPath::refresh_delivery).
     void reconcile(std::uint64_t now_ns);
 
     void fill_info(const SwitchPort& sp, PortInfo& pi) const;

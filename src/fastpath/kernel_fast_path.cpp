@@ -162,7 +162,7 @@ Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, 
         return bpf_error(fmt::format("attaching the tc ingress program (interface {})", ifindex),
                          err);
     }
-    ports_[ifindex] = AttachedPort{created == 0, slot, port.peer != 0, port.peer != 0};
+    ports_[ifindex] = AttachedPort{created == 0, slot, to_peer, port.peer != 0};
     return {};
 }
 
@@ -204,10 +204,12 @@ Status KernelFastPath::set_enabled(int ifindex, bool enabled) {
     return write_port(ifindex, v);
 }
 
-Status KernelFastPath::follow_taps(const PacketTaps& taps) {
+Status KernelFastPath::refresh_delivery(const PacketTaps& taps,
+                                        const std::set<int>& peer_elsewhere) {
     Status first;
     for (auto& [ifindex, port] : ports_) {
-        const bool want = port.peer_capable && !taps.covers(ifindex);
+        const bool want =
+            port.wants_peer && peer_elsewhere.count(ifindex) != 0 && !taps.covers(ifindex);
         if (want == port.to_peer) continue;
         const __u32 key = static_cast<__u32>(ifindex);
         sy_port_value v{};

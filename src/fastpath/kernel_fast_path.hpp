@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "base/status.hpp"
@@ -60,22 +61,25 @@ class KernelFastPath {
     // namespace (veth_peer.hpp), frames for it are handed to that peer's receive path
     // directly rather than through the veth's transmit (faster; but a packet tap on this
     // end, tcpdump -i on the host side, would then see only what the container sends: see
-    // follow_taps).
+    // refresh_delivery).
     Status attach(int ifindex, int socket_fd, std::uint32_t domain, std::uint16_t vlan,
                   std::uint32_t mtu, bool to_peer = false);
     // Forgets the port (its MACs too). Quiet if the interface already vanished.
     void detach(int ifindex);
     Status set_enabled(int ifindex, bool enabled);
     bool attached(int ifindex) const { return ports_.count(ifindex) != 0; }
+    bool any_attached() const { return !ports_.empty(); }
     // Whether frames for the port go straight to its veth peer now (see attach).
     bool delivers_to_peer(int ifindex) const {
         auto it = ports_.find(ifindex);
         return it != ports_.end() && it->second.to_peer;
     }
-    // Ports that could deliver to their peer do so unless another process taps them
-    // (packet_taps.hpp): a tapped port's frames go through its transmit, where the tap sees
-    // them. Returns the first error, after trying every port.
-    Status follow_taps(const PacketTaps& taps);
+    // Once a second: a port attached with `to_peer` delivers to its peer while it is a veth
+    // whose peer is elsewhere (`peer_elsewhere`, from veths_with_peer_elsewhere(): ends move
+    // between namespaces) and no other process taps it (packet_taps.hpp: a tapped port's
+    // frames go through its transmit, where the tap sees them). Returns the first error,
+    // after trying every port.
+    Status refresh_delivery(const PacketTaps& taps, const std::set<int>& peer_elsewhere);
 
     // Publishes that the MAC `key` lives behind `ifindex`; ifindex 0 withdraws it.
     Status set_mac(const FdbKey& key, int ifindex);
@@ -98,9 +102,9 @@ class KernelFastPath {
   private:
     struct AttachedPort {
         bool created_qdisc = false;
-        std::uint32_t slot = 0;     // index in the counters array
-        bool peer_capable = false;  // a veth with its peer in another namespace (attach)
-        bool to_peer = false;       // sy_port_value.peer now
+        std::uint32_t slot = 0;   // index in the counters array
+        bool wants_peer = false;  // attached with to_peer
+        bool to_peer = false;     // sy_port_value.peer now
     };
     KernelFastPath() = default;
     Status write_port(int ifindex, const sy_port_value& v);

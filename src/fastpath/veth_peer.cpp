@@ -40,37 +40,62 @@ int link_attr_cb(const nlattr* attr, void* data) {
     return MNL_CB_OK;
 }
 
+// Each RTM_NEWLINK answer: the ifindex goes into the set if the link is such a veth.
 int link_cb(const nlmsghdr* nlh, void* data) {
-    if (nlh->nlmsg_type == RTM_NEWLINK) mnl_attr_parse(nlh, sizeof(ifinfomsg), link_attr_cb, data);
+    if (nlh->nlmsg_type != RTM_NEWLINK) return MNL_CB_OK;
+    LinkFacts facts;
+    mnl_attr_parse(nlh, sizeof(ifinfomsg), link_attr_cb, &facts);
+    if (facts.veth && facts.peer_elsewhere) {
+        const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
+        static_cast<std::set<int>*>(data)->insert(ifi->ifi_index);
+    }
     return MNL_CB_OK;
 }
 
-}  // namespace
-
-bool veth_peer_in_other_netns(int ifindex) {
+// One RTM_GETLINK request (ifindex > 0: that link; 0: a dump of all), its answers run
+// through link_cb. Empty on any error.
+std::set<int> query(int ifindex) {
+    std::set<int> found;
     mnl_socket* nl = mnl_socket_open(NETLINK_ROUTE);
-    if (!nl) return false;
-    LinkFacts facts;
-    bool ok = mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0;
+    if (!nl) return found;
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
     const auto seq = static_cast<unsigned>(std::time(nullptr));
+    bool ok = mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0;
     if (ok) {
         nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
         nlh->nlmsg_type = RTM_GETLINK;
-        nlh->nlmsg_flags = NLM_F_REQUEST;
+        nlh->nlmsg_flags = NLM_F_REQUEST | (ifindex > 0 ? 0 : NLM_F_DUMP);
         nlh->nlmsg_seq = seq;
         auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
         ifi->ifi_family = AF_UNSPEC;
         ifi->ifi_index = ifindex;
         ok = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) >= 0;
     }
-    if (ok) {
+    const unsigned portid = mnl_socket_get_portid(nl);
+    int ret = MNL_CB_OK;
+    while (ok && ret > MNL_CB_STOP) {  // a dump comes in several datagrams, then NLMSG_DONE
         const ssize_t n = mnl_socket_recvfrom(nl, buf.data(), buf.size());
-        ok = n > 0 && mnl_cb_run(buf.data(), static_cast<std::size_t>(n), seq,
-                                 mnl_socket_get_portid(nl), link_cb, &facts) >= MNL_CB_STOP;
+        if (n <= 0) {
+            ok = false;
+            break;
+        }
+        ret = mnl_cb_run(buf.data(), static_cast<std::size_t>(n), seq, portid, link_cb, &found);
+        if (ret == MNL_CB_ERROR) ok = false;
+        if (ifindex > 0) break;  // one answer, no NLMSG_DONE
     }
     mnl_socket_close(nl);
-    return ok && facts.veth && facts.peer_elsewhere;
+    if (!ok) found.clear();
+    return found;
+}
+
+}  // namespace
+
+bool veth_peer_in_other_netns(int ifindex) {
+    return ifindex > 0 && query(ifindex).count(ifindex) != 0;
+}
+
+std::set<int> veths_with_peer_elsewhere() {
+    return query(0);
 }
 
 }  // namespace sy::fastpath

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Docker network driver with the real dockerd (private, see engines_lib.sh):
 # `docker network create -d switchyard` makes a bridge, `docker run --network` attaches with
-# offloads on and no docker_gwbridge; ping and HTTP work; `docker restart` keeps IP and MAC;
+# offloads on and no docker_gwbridge; ping and HTTP work (the kernel fast path delivering to
+# each container directly once Docker moved its end in); `docker restart` keeps IP and MAC;
 # disconnect/connect, container removal and network removal clean up; restarting the switch
 # daemon (TERM and KILL) and dockerd (TERM and KILL) reconciles: no leaked or duplicate ports.
 # Usage: engines_docker.sh SWITCHYARD_BIN
@@ -62,6 +63,20 @@ ip link show docker_gwbridge >/dev/null 2>&1 && fail "Docker made docker_gwbridg
 docker exec cli ping -c 2 -W 2 "$web_ip" >/dev/null || fail "ping cli->web"
 body=$(docker exec cli wget -q -O - "http://$web_ip/index.html") || fail "HTTP cli->web"
 [ "$body" = "hello from docker" ] || fail "HTTP body '$body'"
+# Docker moves each veth's container end into its container after the plugin made the host
+# end a port: within a second or two the kernel fast path delivers to it directly.
+to_peer=0
+for _ in $(seq 50); do
+    to_peer=$(sy show --json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sum(1 for b in d["bridges"] if b["name"] == sys.argv[1]
+          for p in b["ports"] if p.get("kernel_fastpath_to_peer")))' "$bridge")
+    [ "$to_peer" = 2 ] && break
+    sleep 0.1
+done
+[ "$to_peer" = 2 ] || fail "$to_peer of 2 Docker ports deliver to their container directly"
+docker exec cli wget -q -O - "http://$web_ip/index.html" >/dev/null || fail "HTTP cli->web (to peer)"
 echo "containers ok: ping, HTTP, offloads on, no docker_gwbridge"
 
 # docker restart: back on the switch with the same IP and MAC, the old port gone.

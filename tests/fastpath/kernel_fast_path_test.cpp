@@ -3,6 +3,7 @@
 // private network namespace. Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN); skipped
 // otherwise.
 #include "fastpath/kernel_fast_path.hpp"
+#include "fastpath/veth_peer.hpp"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -19,6 +20,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -261,19 +263,26 @@ TEST_F(KernelFastPathTest, OnlyAVethWithItsPeerElsewhereDeliversToThePeer) {
     sockets_.push_back(fd);
     EXPECT_TRUE(fp_->attach(if3, fd, kBridge, 0, 1500, true));
     EXPECT_TRUE(fp_->delivers_to_peer(if3));
+    // The dump agrees: sy-fp3 is the only such veth here.
+    const std::set<int> elsewhere = veths_with_peer_elsewhere();
+    EXPECT_EQ(elsewhere, std::set<int>{if3});
     // Never while tapped: on this port, or on every interface (tcpdump -i any).
     PacketTaps tapped;
     tapped.ifindexes.insert(if3);
-    EXPECT_TRUE(fp_->follow_taps(tapped));
+    EXPECT_TRUE(fp_->refresh_delivery(tapped, elsewhere));
     EXPECT_FALSE(fp_->delivers_to_peer(if3));
-    EXPECT_TRUE(fp_->follow_taps(PacketTaps{}));
+    EXPECT_TRUE(fp_->refresh_delivery(PacketTaps{}, elsewhere));
     EXPECT_TRUE(fp_->delivers_to_peer(if3));
     PacketTaps any;
     any.any = true;
-    EXPECT_TRUE(fp_->follow_taps(any));
+    EXPECT_TRUE(fp_->refresh_delivery(any, elsewhere));
     EXPECT_FALSE(fp_->delivers_to_peer(if3));
-    EXPECT_TRUE(fp_->follow_taps(PacketTaps{}));
-    EXPECT_FALSE(fp_->delivers_to_peer(if0_));  // taps or not, its peer is here
+    // Nor once its peer is back here (or the dump failed: an empty set).
+    EXPECT_TRUE(fp_->refresh_delivery(PacketTaps{}, {}));
+    EXPECT_FALSE(fp_->delivers_to_peer(if3));
+    EXPECT_TRUE(fp_->refresh_delivery(PacketTaps{}, elsewhere));
+    EXPECT_TRUE(fp_->delivers_to_peer(if3));
+    EXPECT_FALSE(fp_->delivers_to_peer(if0_));  // asked to, but its peer is here
     // And only when asked to.
     fp_->detach(if3);
     EXPECT_TRUE(fp_->attach(if3, fd, kBridge, 0, 1500, false));
