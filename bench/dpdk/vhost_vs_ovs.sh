@@ -21,22 +21,30 @@
 # (one forwarding thread each). Ratios are Switchyard / OVS-DPDK per round (the rounds
 # alternate, so each pair ran under the same machine load).
 #
-# Usage: vhost_vs_ovs.sh [--rounds N] [--seconds S] [--sizes "64 1500"] [--burst B] SWITCHYARD_BIN
+# Offloads: Switchyard's vhost-user ports offer the guest checksum and TSO offload (they must
+# honour them); OVS-DPDK offers them only with other_config:userspace-tso-enable=true, and
+# without them the virtio-user peer negotiates none. `--ovs-config userspace-tso-enable=true`
+# gives OVS the same features, so both peers run the same virtio paths.
+#
+# Usage: vhost_vs_ovs.sh [--rounds N] [--seconds S] [--sizes "64 1500"] [--burst B]
+#                        [--ovs-config KEY=VALUE]... SWITCHYARD_BIN
 set -eu
 rounds=3
 secs=5
 sizes="64 1500"
 burst=64
+ovs_config=()
 while [ $# -gt 1 ]; do
     case $1 in
         --rounds) rounds=$2; shift 2 ;;
         --seconds) secs=$2; shift 2 ;;
         --sizes) sizes=$2; shift 2 ;;
         --burst) burst=$2; shift 2 ;;
+        --ovs-config) ovs_config+=("$2"); shift 2 ;;
         *) echo "switchyard-bench: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
-[ $# = 1 ] || { echo "usage: $0 [--rounds N] [--seconds S] [--sizes \"64 1500\"] [--burst B] SWITCHYARD_BIN" >&2; exit 2; }
+[ $# = 1 ] || { echo "usage: $0 [--rounds N] [--seconds S] [--sizes \"64 1500\"] [--burst B] [--ovs-config KEY=VALUE]... SWITCHYARD_BIN" >&2; exit 2; }
 sy_bin=$1
 [ -x "$sy_bin" ] || { echo "switchyard-bench: '$sy_bin' is not executable" >&2; exit 2; }
 command -v dpdk-testpmd >/dev/null || { echo "switchyard-bench: no dpdk-testpmd (package dpdk-dev)" >&2; exit 2; }
@@ -127,7 +135,7 @@ run_switchyard() {  # run_switchyard SIZE: prints Mpps
 }
 
 run_ovs() {  # run_ovs SIZE: prints Mpps
-    start_ovs "$work/ovs"
+    start_ovs "$work/ovs" ${ovs_config[@]+"${ovs_config[@]}"}
     run_peer "$work/ovs/va" "$work/ovs/vb" "$1" "$work/tp-ovs-$1.log"
     ovs-ofctl dump-ports "unix:$work/ovs/br0.mgmt" >"$work/ovs-ports-$1.txt" 2>&1 || true
     stop_ovs "$work/ovs"
@@ -135,7 +143,7 @@ run_ovs() {  # run_ovs SIZE: prints Mpps
     rm -rf "$work/ovs"
 }
 
-echo "# vhost-user <-> vhost-user, testpmd io peer on CPU 0, switch on CPU 1; $rounds rounds x ${secs}s; $(date -u +%FT%TZ); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# vhost-user <-> vhost-user, testpmd io peer on CPU 0, switch on CPU 1; $rounds rounds x ${secs}s; OVS other_config: ${ovs_config[*]:-(defaults)}; $(date -u +%FT%TZ); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "size round switchyard_mpps ovs_dpdk_mpps ratio"
 declare -A res
 for size in $sizes; do
