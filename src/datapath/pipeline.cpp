@@ -59,6 +59,17 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
     // up first and credited per run of packets that got the same entry. Common-case packets
     // are looked up by header signature first; only the others, and those not found, are
     // parsed and get a flow key (a packet out of a tunnel has tunnel fields in its key).
+    // A bridge whose flows decide by ingress port alone (port-to-port steering) answers the
+    // whole batch with one entry.
+    if (const flow::CacheEntry* e = cache->lookup_port(*br.flows, in.ofport, batch.count)) {
+        std::uint64_t bytes = 0;
+        for (std::uint32_t i = 0; i < batch.count; ++i) {
+            programs[i] = &e->program;
+            bytes += batch.packets[i]->length;
+        }
+        cache->credit(*e, batch.count, bytes, w.now_ns);
+        return;
+    }
     Worker::ClassifyScratch& s = w.classify_scratch();
     const flow::CacheEntry** entries = s.entries;
     static_assert(PacketBatch::kCapacity <= 64, "lookup_signatures takes up to 64 packets");

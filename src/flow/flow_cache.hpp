@@ -119,6 +119,23 @@ class FlowCache {
         add(emc_hits_, hits);
     }
 
+    // The entry that answers every one of `n` packets received on `in_port`, if the cache
+    // holds one (MegaflowCache::by_port, or universal()): then the batch needs no signature,
+    // key or per-packet lookup. Null otherwise (look the packets up one by one). Counted as
+    // `n` megaflow hits.
+    const CacheEntry* lookup_port(const FlowTables& tables, OfPort in_port, std::size_t n) {
+        if (tables.generation() != generation_) [[unlikely]]
+            invalidate(tables);
+        CacheEntry* e = megaflows_.universal();
+        if (!e) e = megaflows_.by_port(in_port);
+        if (!e) return nullptr;
+        seq_ += n;
+        e->last_used = seq_;
+        e->referenced = true;
+        add(megaflow_hits_, n);
+        return e;
+    }
+
     // The first level, for up to 64 packets whose signatures are made here, in the loop that
     // hashes them and starts loading their sets (one pass over the batch): `sign(i, s)` fills
     // packet i's signature and says whether it has one. out[i] is the entry remembered for it,

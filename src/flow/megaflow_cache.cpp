@@ -7,6 +7,18 @@
 
 namespace sy::flow {
 
+namespace {
+// Whether a translation consulted no key bit outside in_port.
+bool only_in_port(const FlowMask& m) {
+    FlowMask port;
+    port.in_port = ~0u;
+    for (std::size_t w = 0; w < FlowKey::kWords; ++w) {
+        if ((m.words()[w] & ~port.words()[w]) != 0) return false;
+    }
+    return true;
+}
+}  // namespace
+
 // One distinct megaflow mask, compacted to the key words it touches.
 struct MegaflowCache::Mask {
     FlowMask mask;
@@ -188,6 +200,9 @@ CacheEntry* MegaflowCache::insert(const FlowKey& key, const Translation& t,
     ++mk.entries;
     ++used_;
     if (mk.n_words == 0) universal_ = &e;
+    if (only_in_port(t.megaflow)) {
+        port_slots_[key.in_port % kPortSlots] = PortSlot{&e, e.epoch, key.in_port};
+    }
     return &e;
 }
 
@@ -228,6 +243,7 @@ void MegaflowCache::clear() {
     used_ = 0;
     hand_ = 0;
     universal_ = nullptr;
+    port_slots_.fill(PortSlot{});
 }
 
 }  // namespace sy::flow

@@ -11,6 +11,7 @@
 // When a new mask finds every mask slot taken, the least-hit mask without pinned entries is
 // dropped with its entries. One per poll thread (and bridge): not thread-safe.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -63,6 +64,15 @@ class MegaflowCache {
 
     // The entry whose mask is all zero, if there is one: it covers every key.
     CacheEntry* universal() const { return universal_; }
+    // An entry whose mask holds in_port bits only, made for in_port `port`, if one is cached:
+    // it covers every key from that port (its translation looked at nothing else), so a whole
+    // batch received there needs no per-packet lookup. Port-to-port steering
+    // (`in_port=1,actions=output:2`) translates to such entries.
+    CacheEntry* by_port(OfPort port) const {
+        const PortSlot& s = port_slots_[port % kPortSlots];
+        return s.entry != nullptr && s.port == port && s.entry->epoch == s.epoch ? s.entry
+                                                                                 : nullptr;
+    }
     std::uint32_t size() const { return used_; }
     std::uint32_t mask_count() const { return static_cast<std::uint32_t>(order_.size()); }
     std::uint64_t evictions() const { return evictions_; }
@@ -93,6 +103,15 @@ class MegaflowCache {
     std::uint32_t capacity_, pinned_;
     std::uint32_t used_ = 0;
     CacheEntry* universal_ = nullptr;
+    // by_port's: direct-mapped by port number; an entry refilled or dropped since has another
+    // epoch.
+    static constexpr std::size_t kPortSlots = 64;
+    struct PortSlot {
+        CacheEntry* entry = nullptr;
+        std::uint32_t epoch = 0;
+        OfPort port = 0;
+    };
+    std::array<PortSlot, kPortSlots> port_slots_{};
     std::uint32_t hand_ = 0;
     std::uint32_t since_sort_ = 0;
     std::uint64_t evictions_ = 0, mask_evictions_ = 0;

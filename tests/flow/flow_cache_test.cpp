@@ -80,6 +80,46 @@ TEST(FlowCache, ATranslationThatReadNoKeyBitAnswersForEveryPacket) {
     EXPECT_TRUE(c.lookup_or_translate(*t, pkt(3))->program.is_plain_normal());
 }
 
+// Port-to-port steering: flows that look at in_port alone translate to entries that answer
+// every packet from that port, so a batch from it is looked up once.
+TEST(FlowCache, FlowsThatReadOnlyInPortAnswerAWholeBatchFromThatPort) {
+    auto t = make_bridge_tables(0);
+    t->apply(fb::add(0, 10, fb::match({{FieldId::in_port, 1}}), {fb::output(2)}), 0);
+    t->apply(fb::add(0, 10, fb::match({{FieldId::in_port, 2}}), {}), 0);
+    FlowCache c;
+    EXPECT_EQ(c.lookup_port(*t, 1, 32), nullptr);  // nothing translated yet
+    const CacheEntry* from1 = c.lookup_or_translate(*t, pkt(2, 1000, 1));
+    ASSERT_EQ(from1->program.count, 1);
+    EXPECT_EQ(c.lookup_port(*t, 1, 32), from1);
+    EXPECT_EQ(c.lookup_port(*t, 2, 32), nullptr);  // port 2's own translation is needed
+    const CacheEntry* from2 = c.lookup_or_translate(*t, pkt(7, 5, 2));
+    EXPECT_EQ(from2->program.drop, ProgramDrop::actions_drop);
+    EXPECT_EQ(c.lookup_port(*t, 2, 32), from2);
+    // Port 3 misses both flows and gets NORMAL: that translation read in_port only too.
+    const CacheEntry* from3 = c.lookup_or_translate(*t, pkt(2, 1000, 3));
+    EXPECT_TRUE(from3->program.is_plain_normal());
+    EXPECT_EQ(c.lookup_port(*t, 3, 32), from3);
+    EXPECT_EQ(c.stats().megaflow_hits, 96u);  // three batches of 32
+    // A flow that reads more than in_port: ports' entries made from now on are not whole-port
+    // answers (and the old ones died with the flow change).
+    Match web = fb::tcp();
+    web.set(FieldId::tp_dst, 80);
+    t->apply(fb::add(0, 20, web, {fb::output(3)}), 1);
+    EXPECT_EQ(c.lookup_port(*t, 1, 32), nullptr);
+    EXPECT_EQ(c.lookup_or_translate(*t, pkt(2, 1000, 1))->program.ops[0].port, 3u);
+    EXPECT_EQ(c.lookup_port(*t, 1, 32), nullptr);
+    FlowKey udp = pkt(2, 1000, 1);
+    udp.nw_proto = 17;
+    EXPECT_EQ(c.lookup_or_translate(*t, udp)->program.ops[0].port, 2u);
+    EXPECT_EQ(c.lookup_port(*t, 1, 32), nullptr);
+    // Flushed: gone.
+    t->apply(fb::del(web), 2);
+    const CacheEntry* again = c.lookup_or_translate(*t, pkt(2, 1000, 1));
+    EXPECT_EQ(c.lookup_port(*t, 1, 32), again);
+    c.flush();
+    EXPECT_EQ(c.lookup_port(*t, 1, 32), nullptr);
+}
+
 TEST(FlowCache, EveryFlowChangeInvalidatesBothCaches) {
     auto t = make_bridge_tables(0);
     FlowCache c;
@@ -290,6 +330,58 @@ TEST(FlowCache, AlwaysAnswersWhatTranslationAnswers) {
     EXPECT_GT(c.stats().emc_hits, 0u);
     EXPECT_GT(c.stats().megaflow_hits, 0u);
     EXPECT_GT(c.stats().invalidations, 5u);
+}
+
+// The same oracle for whole-port answers: tables of port-only flows (outputs, rewrites,
+// resubmits), now and then a flow that reads more; wherever lookup_port answers for a packet's
+// port, it answers what translating that packet gives.
+TEST(FlowCache, WholePortAnswersAreWhatTranslationAnswers) {
+    std::mt19937 rng(12);
+    auto t = make_bridge_tables(0);
+    FlowCache c;
+    auto port_flow = [&] {
+        const Match m = fb::match({{FieldId::in_port, 1 + rng() % 4}});
+        ActionList a;
+        if (rng() % 3 == 0) a.push_back(fb::set(FieldId::nw_dst, fb::ipv4(10, 0, 0, rng() % 8)));
+        if (rng() % 4) a.push_back(fb::output(1 + rng() % 4));
+        if (rng() % 3 == 0) a.push_back(fb::resubmit(1));
+        return fb::add(static_cast<std::uint8_t>(rng() % 2),
+                       static_cast<std::uint16_t>(1 + rng() % 4), m, a);
+    };
+    for (int i = 0; i < 8; ++i) t->apply(port_flow(), 0);
+    Match web = fb::tcp();
+    web.set(FieldId::tp_dst, 80);
+    int whole_port = 0;
+    for (int i = 0; i < 20000; ++i) {
+        if (i % 500 == 499) {
+            switch (rng() % 3) {
+                case 0:
+                    t->apply(port_flow(), i);
+                    break;
+                case 1:
+                    t->apply(fb::add(static_cast<std::uint8_t>(rng() % 2), 3, web,
+                                     {fb::output(1 + rng() % 4)}),
+                             i);
+                    break;
+                default:
+                    t->apply(fb::del(web), i);
+                    break;
+            }
+        }
+        FlowKey k = fb::tcp_key(1 + rng() % 4, 1, fb::ipv4(10, 0, 0, rng() % 8),
+                                static_cast<std::uint16_t>(rng() % 8),
+                                static_cast<std::uint16_t>(rng() % 2 ? 80 : 443));
+        if (rng() % 4 == 0) k.nw_proto = 17;
+        const Translation fresh = translate(*t, k);
+        if (const CacheEntry* p = c.lookup_port(*t, k.in_port, 1)) {
+            ++whole_port;
+            ASSERT_EQ(p->program, fresh.program) << i;
+            ASSERT_EQ(p->n_visits, fresh.n_visits) << i;
+            for (std::size_t v = 0; v < p->n_visits; ++v) ASSERT_EQ(p->visits[v], fresh.visits[v]);
+        }
+        ASSERT_EQ(c.lookup_or_translate(*t, k)->program, fresh.program) << i;
+    }
+    EXPECT_GT(whole_port, 1000);
 }
 
 // The datapath's way into the signature level (a signing callback), for signatures made
