@@ -56,20 +56,11 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
         return;
     }
     // Entries stay valid for a whole batch (FlowCache::kStableLookups), so a batch is looked
-    // up first and credited per run of packets that got the same entry. Common-case packets
-    // are looked up by header signature first; only the others, and those not found, are
-    // parsed and get a flow key (a packet out of a tunnel has tunnel fields in its key).
-    // A bridge whose flows decide by ingress port alone (port-to-port steering) answers the
-    // whole batch with one entry.
-    if (const flow::CacheEntry* e = cache->lookup_port(*br.flows, in.ofport, batch.count)) {
-        std::uint64_t bytes = 0;
-        for (std::uint32_t i = 0; i < batch.count; ++i) {
-            programs[i] = &e->program;
-            bytes += batch.packets[i]->length;
-        }
-        cache->credit(*e, batch.count, bytes, w.now_ns);
-        return;
-    }
+    // up first and credited per run of packets that got the same entry. A bridge whose flows
+    // decide by ingress port alone answers the whole batch with one entry; otherwise
+    // common-case packets are looked up by header signature first; only the others, and those
+    // not found, are parsed and get a flow key (a packet out of a tunnel has tunnel fields in
+    // its key).
     Worker::ClassifyScratch& s = w.classify_scratch();
     const flow::CacheEntry** entries = s.entries;
     static_assert(PacketBatch::kCapacity <= 64, "lookup_signatures takes up to 64 packets");
@@ -79,7 +70,8 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
         const Packet* p = packets[i];
         return !p->tunnel.present && flow::header_signature(p->bytes(), in_port, sig);
     };
-    cache->lookup_signatures(*br.flows, batch.count, sign, s.signatures, s.signature_ptrs, entries);
+    cache->lookup_signatures(*br.flows, in_port, batch.count, sign, s.signatures, s.signature_ptrs,
+                             entries);
     std::uint32_t n_keys = 0;
     for (std::uint32_t i = 0; i < batch.count; ++i) {
         if (entries[i]) continue;

@@ -119,37 +119,23 @@ class FlowCache {
         add(emc_hits_, hits);
     }
 
-    // The entry that answers every one of `n` packets received on `in_port`, if the cache
-    // holds one (MegaflowCache::by_port, or universal()): then the batch needs no signature,
-    // key or per-packet lookup. Null otherwise (look the packets up one by one). Counted as
-    // `n` megaflow hits.
-    const CacheEntry* lookup_port(const FlowTables& tables, OfPort in_port, std::size_t n) {
-        if (tables.generation() != generation_) [[unlikely]]
-            invalidate(tables);
-        CacheEntry* e = megaflows_.universal();
-        if (!e) e = megaflows_.by_port(in_port);
-        if (!e) return nullptr;
-        seq_ += n;
-        e->last_used = seq_;
-        e->referenced = true;
-        add(megaflow_hits_, n);
-        return e;
-    }
-
-    // The first level, for up to 64 packets whose signatures are made here, in the loop that
-    // hashes them and starts loading their sets (one pass over the batch): `sign(i, s)` fills
-    // packet i's signature and says whether it has one. out[i] is the entry remembered for it,
-    // or null (not found, or no signature: look the key up); signed_out[i] is &sigs[i], or
-    // null for a packet without one (for lookup_or_translate to remember). Checks the tables'
-    // generation like any lookup; a table that needs no key at all (universal()) answers
-    // every packet here.
+    // The first level, for up to 64 packets received on `in_port` whose signatures are made
+    // here, in the loop that hashes them and starts loading their sets (one pass over the
+    // batch): `sign(i, s)` fills packet i's signature and says whether it has one. out[i] is
+    // the entry remembered for it, or null (not found, or no signature: look the key up);
+    // signed_out[i] is &sigs[i], or null for a packet without one (for lookup_or_translate to
+    // remember). Checks the tables' generation like any lookup. An entry that covers every
+    // packet from `in_port` (universal(), or MegaflowCache::by_port: the flows read in_port
+    // alone) answers them all here, without a signature, counted as megaflow hits.
     template <class Sign>
-    void lookup_signatures(const FlowTables& tables, std::size_t n, Sign&& sign,
+    void lookup_signatures(const FlowTables& tables, OfPort in_port, std::size_t n, Sign&& sign,
                            HeaderSignature* sigs, const HeaderSignature** signed_out,
                            const CacheEntry** out) {
         if (tables.generation() != generation_) [[unlikely]]
             invalidate(tables);
-        if (CacheEntry* u = megaflows_.universal()) {
+        CacheEntry* u = megaflows_.universal();
+        if (!u) u = megaflows_.by_port(in_port);
+        if (u) {
             for (std::size_t i = 0; i < n; ++i) signed_out[i] = nullptr;
             seq_ += n;
             u->last_used = seq_;
