@@ -118,12 +118,12 @@ wait_to_peer "$port_b" True
 sy show | grep "$port_a" | grep -q "fast-path active (to peer)" || fail "show lacks '(to peer)' for $port_a"
 tx_host_a0=$(cat "/sys/class/net/$port_a/statistics/tx_packets")
 fp_tx_a0=$(port_stat "$port_a" kernel_fastpath.tx_packets)
-in_ns a ping -c 20 -i 0.05 -W 2 10.200.9.2 >/dev/null || fail "ping a->b (to peer)"
+in_ns a ping -c 50 -i 0.02 -W 2 10.200.9.2 >/dev/null || fail "ping a->b (to peer)"
 tx_host_a=$(($(cat "/sys/class/net/$port_a/statistics/tx_packets") - tx_host_a0))
 fp_tx_a=$(($(port_stat "$port_a" kernel_fastpath.tx_packets) - fp_tx_a0))
 echo "to peer: the fast path handed a $fp_tx_a frames, $port_a transmitted $tx_host_a"
 # (The host end still transmits what userspace floods, IPv6 neighbour discovery and the like.)
-[ "$fp_tx_a" -ge 20 ] || fail "the echo replies did not take the fast path ($fp_tx_a)"
+[ "$fp_tx_a" -ge 50 ] || fail "the echo replies did not take the fast path ($fp_tx_a)"
 [ "$tx_host_a" -le $((fp_tx_a / 2)) ] || fail "the replies went through $port_a's transmit ($tx_host_a of $fp_tx_a)"
 tcpdump -i "$port_a" -n -l icmp >"$work/tcpdump.txt" 2>/dev/null &
 td=$!
