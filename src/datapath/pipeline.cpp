@@ -70,8 +70,17 @@ void Pipeline::classify(Worker& w, SwitchPort& in, PacketBatch& batch,
         const Packet* p = packets[i];
         return !p->tunnel.present && flow::header_signature(p->bytes(), in_port, sig);
     };
-    cache->lookup_signatures(*br.flows, in_port, batch.count, sign, s.signatures, s.signature_ptrs,
-                             entries);
+    if (const flow::CacheEntry* all = cache->lookup_signatures(
+            *br.flows, in_port, batch.count, sign, s.signatures, s.signature_ptrs, entries)) {
+        // One entry for the whole batch (the flows decide by ingress port alone).
+        std::uint64_t bytes = 0;
+        for (std::uint32_t i = 0; i < batch.count; ++i) {
+            programs[i] = &all->program;
+            bytes += batch.packets[i]->length;
+        }
+        cache->credit(*all, batch.count, bytes, w.now_ns);
+        return;
+    }
     std::uint32_t n_keys = 0;
     for (std::uint32_t i = 0; i < batch.count; ++i) {
         if (entries[i]) continue;

@@ -126,11 +126,13 @@ class FlowCache {
     // signed_out[i] is &sigs[i], or null for a packet without one (for lookup_or_translate to
     // remember). Checks the tables' generation like any lookup. An entry that covers every
     // packet from `in_port` (universal(), or MegaflowCache::by_port: the flows read in_port
-    // alone) answers them all here, without a signature, counted as megaflow hits.
+    // alone) answers them all here, without a signature, counted as megaflow hits; it is
+    // returned (null otherwise), so the caller can treat the batch as one.
     template <class Sign>
-    void lookup_signatures(const FlowTables& tables, OfPort in_port, std::size_t n, Sign&& sign,
-                           HeaderSignature* sigs, const HeaderSignature** signed_out,
-                           const CacheEntry** out) {
+    const CacheEntry* lookup_signatures(const FlowTables& tables, OfPort in_port, std::size_t n,
+                                        Sign&& sign, HeaderSignature* sigs,
+                                        const HeaderSignature** signed_out,
+                                        const CacheEntry** out) {
         if (tables.generation() != generation_) [[unlikely]]
             invalidate(tables);
         CacheEntry* u = megaflows_.universal();
@@ -142,7 +144,7 @@ class FlowCache {
             u->referenced = true;
             std::fill(out, out + n, u);
             add(megaflow_hits_, n);
-            return;
+            return u;
         }
         // In registers for the loop (see ExactCache::Probe): the table and the sequence.
         const SignatureCache::Probe probe = sigs_.probe();
@@ -166,6 +168,7 @@ class FlowCache {
         }
         seq_ = seq;
         add(signature_hits_, hits);
+        return nullptr;
     }
 
     // Credits `packets` packets, `bytes` bytes in all, to the entry's flows and tables, in
