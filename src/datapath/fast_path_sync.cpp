@@ -154,12 +154,13 @@ void FastPathSync::refresh_from_kernel(std::uint64_t now_ns) {
 // everything the switch knows.
 void FastPathSync::reconcile(std::uint64_t now_ns) {
     if (!fast_) return;
-    // A tcpdump on a container's host end sees both directions within a second of starting;
-    // a container end Docker moved into its container after the port was added gets delivered
-    // to directly within a second.
+    // Within a second of a port's attach (or Docker moving its container end in) frames for it
+    // go to the container's interface directly; within a second of tcpdump starting on its host
+    // end, through the host end again, so the capture sees both directions.
     if (to_peer_ && fast_->any_attached()) {
-        if (Status st = fast_->refresh_delivery(fastpath::foreign_packet_taps(),
-                                                fastpath::veths_with_peer_elsewhere());
+        if (Status st =
+                fast_->refresh_delivery(fastpath::packet_taps_except(fast_->socket_inodes()),
+                                        fastpath::veths_with_peer_elsewhere());
             !st && log_)
             std::fprintf(stderr, "switchyard: kernel fast path: %s\n", st.message().c_str());
     }

@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <fmt/core.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,7 +14,6 @@
 #include <vector>
 
 #include "fastpath/bpf/fastpath_maps.h"
-#include "fastpath/veth_peer.hpp"
 
 extern const unsigned char sy_fastpath_bpf_object[];
 extern const std::size_t sy_fastpath_bpf_object_size;
@@ -138,7 +138,6 @@ Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, 
     port.domain = domain;
     port.vlan = vlan;
     port.mtu = mtu;
-    port.peer = to_peer && veth_peer_in_other_netns(ifindex) ? 1 : 0;
     if (Status st = write_port(ifindex, port); !st) return st;
     const sy_port_value none{};
     auto undo_maps = [&] { bpf_map_update_elem(ports_fd_, &key, &none, BPF_ANY); };
@@ -162,7 +161,9 @@ Status KernelFastPath::attach(int ifindex, int socket_fd, std::uint32_t domain, 
         return bpf_error(fmt::format("attaching the tc ingress program (interface {})", ifindex),
                          err);
     }
-    ports_[ifindex] = AttachedPort{created == 0, slot, to_peer, port.peer != 0};
+    struct stat sock {};
+    const unsigned long inode = ::fstat(socket_fd, &sock) == 0 ? sock.st_ino : 0;
+    ports_[ifindex] = AttachedPort{created == 0, slot, to_peer, false, inode};
     return {};
 }
 
@@ -227,6 +228,12 @@ Status KernelFastPath::refresh_delivery(const PacketTaps& taps,
         }
     }
     return first;
+}
+
+std::set<unsigned long> KernelFastPath::socket_inodes() const {
+    std::set<unsigned long> inodes;
+    for (const auto& [ifindex, port] : ports_) inodes.insert(port.socket_inode);
+    return inodes;
 }
 
 Status KernelFastPath::set_mac(const FdbKey& key, int ifindex) {

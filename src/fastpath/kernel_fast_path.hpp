@@ -57,11 +57,8 @@ class KernelFastPath {
 
     // Takes part in forwarding for the interface `ifindex`, read by the AF_PACKET socket
     // `socket_fd`, a port of bridge `domain` (access VLAN `vlan`, 0: untagged). The port
-    // starts disabled. `to_peer`: if the interface is a veth whose peer lives in another
-    // namespace (veth_peer.hpp), frames for it are handed to that peer's receive path
-    // directly rather than through the veth's transmit (faster; but a packet tap on this
-    // end, tcpdump -i on the host side, would then see only what the container sends: see
-    // refresh_delivery).
+    // starts disabled, delivering through the interface's transmit. `to_peer`: it may hand
+    // frames to the interface's veth peer directly instead, as refresh_delivery decides.
     Status attach(int ifindex, int socket_fd, std::uint32_t domain, std::uint16_t vlan,
                   std::uint32_t mtu, bool to_peer = false);
     // Forgets the port (its MACs too). Quiet if the interface already vanished.
@@ -74,12 +71,15 @@ class KernelFastPath {
         auto it = ports_.find(ifindex);
         return it != ports_.end() && it->second.to_peer;
     }
-    // Once a second: a port attached with `to_peer` delivers to its peer while it is a veth
-    // whose peer is elsewhere (`peer_elsewhere`, from veths_with_peer_elsewhere(): ends move
-    // between namespaces) and no other process taps it (packet_taps.hpp: a tapped port's
-    // frames go through its transmit, where the tap sees them). Returns the first error,
-    // after trying every port.
+    // Once a second: a port attached with `to_peer` delivers to its peer (faster: veth_peer.hpp)
+    // while it is a veth whose peer is elsewhere (`peer_elsewhere`, from
+    // veths_with_peer_elsewhere(): ends move between namespaces) and no other socket taps it
+    // (`taps`, from packet_taps_except(socket_inodes())): a tap on the host end runs in its
+    // transmit, which the peer path skips, so a tapped port's frames go through it again.
+    // Returns the first error, after trying every port.
     Status refresh_delivery(const PacketTaps& taps, const std::set<int>& peer_elsewhere);
+    // The inodes of the attached ports' sockets (not taps: the switch's own).
+    std::set<unsigned long> socket_inodes() const;
 
     // Publishes that the MAC `key` lives behind `ifindex`; ifindex 0 withdraws it.
     Status set_mac(const FdbKey& key, int ifindex);
@@ -102,9 +102,10 @@ class KernelFastPath {
   private:
     struct AttachedPort {
         bool created_qdisc = false;
-        std::uint32_t slot = 0;   // index in the counters array
-        bool wants_peer = false;  // attached with to_peer
-        bool to_peer = false;     // sy_port_value.peer now
+        std::uint32_t slot = 0;          // index in the counters array
+        bool wants_peer = false;         // attached with to_peer
+        bool to_peer = false;            // sy_port_value.peer now
+        unsigned long socket_inode = 0;  // of the port's packet socket
     };
     KernelFastPath() = default;
     Status write_port(int ifindex, const sy_port_value& v);

@@ -1,9 +1,5 @@
 #include "fastpath/packet_taps.hpp"
 
-#include <dirent.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -33,34 +29,12 @@ PacketTaps parse_packet_taps(const std::string& text, const std::set<unsigned lo
     return taps;
 }
 
-namespace {
-
-// The inodes of this process's sockets ("socket:[N]" links in /proc/self/fd).
-std::set<unsigned long> own_socket_inodes() {
-    std::set<unsigned long> inodes;
-    DIR* d = ::opendir("/proc/self/fd");
-    if (!d) return inodes;
-    while (const dirent* e = ::readdir(d)) {
-        char target[64];
-        const std::string path = std::string("/proc/self/fd/") + e->d_name;
-        const ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
-        if (n <= 0) continue;
-        target[n] = '\0';
-        unsigned long inode = 0;
-        if (std::sscanf(target, "socket:[%lu]", &inode) == 1) inodes.insert(inode);
-    }
-    ::closedir(d);
-    return inodes;
-}
-
-}  // namespace
-
-PacketTaps foreign_packet_taps() {
+PacketTaps packet_taps_except(const std::set<unsigned long>& own_inodes) {
     std::ifstream f("/proc/net/packet");
     if (!f) return {};
     std::stringstream text;
     text << f.rdbuf();
-    return parse_packet_taps(text.str(), own_socket_inodes());
+    return parse_packet_taps(text.str(), own_inodes);
 }
 
 }  // namespace sy::fastpath

@@ -1,6 +1,6 @@
 #pragma once
-// Which interfaces other processes' packet sockets listen on (tcpdump, wireshark, dhclient):
-// read from /proc/net/packet, minus this process's own sockets (/proc/self/fd). The fast path
+// Which interfaces other packet sockets listen on (tcpdump, wireshark, dhclient): read from
+// /proc/net/packet, minus the switch's own port sockets (by inode). The fast path
 // delivers to a container's veth peer directly (veth_peer.hpp), past the host end's transmit,
 // where such a tap would see the frame: while a tap listens on a port, or on every interface
 // (`tcpdump -i any`), that port's frames go through its transmit again, so a capture on the
@@ -21,7 +21,8 @@ struct PacketTaps {
 // Parses /proc/net/packet's text, skipping sockets whose inode is in `own_inodes`.
 PacketTaps parse_packet_taps(const std::string& proc_net_packet,
                              const std::set<unsigned long>& own_inodes);
-// The taps of this network namespace now, other processes' only. No taps on any error.
-PacketTaps foreign_packet_taps();
+// The taps of this network namespace now, but for the sockets `own_inodes`. No taps if the
+// file cannot be read.
+PacketTaps packet_taps_except(const std::set<unsigned long>& own_inodes);
 
 }  // namespace sy::fastpath

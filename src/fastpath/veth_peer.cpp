@@ -52,9 +52,9 @@ int link_cb(const nlmsghdr* nlh, void* data) {
     return MNL_CB_OK;
 }
 
-// One RTM_GETLINK request (ifindex > 0: that link; 0: a dump of all), its answers run
-// through link_cb. Empty on any error.
-std::set<int> query(int ifindex) {
+}  // namespace
+
+std::set<int> veths_with_peer_elsewhere() {
     std::set<int> found;
     mnl_socket* nl = mnl_socket_open(NETLINK_ROUTE);
     if (!nl) return found;
@@ -64,38 +64,24 @@ std::set<int> query(int ifindex) {
     if (ok) {
         nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
         nlh->nlmsg_type = RTM_GETLINK;
-        nlh->nlmsg_flags = NLM_F_REQUEST | (ifindex > 0 ? 0 : NLM_F_DUMP);
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
         nlh->nlmsg_seq = seq;
         auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
         ifi->ifi_family = AF_UNSPEC;
-        ifi->ifi_index = ifindex;
         ok = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) >= 0;
     }
     const unsigned portid = mnl_socket_get_portid(nl);
     int ret = MNL_CB_OK;
-    while (ok && ret > MNL_CB_STOP) {  // a dump comes in several datagrams, then NLMSG_DONE
+    while (ok && ret > MNL_CB_STOP) {  // several datagrams, then NLMSG_DONE (MNL_CB_STOP)
         const ssize_t n = mnl_socket_recvfrom(nl, buf.data(), buf.size());
-        if (n <= 0) {
-            ok = false;
-            break;
-        }
-        ret = mnl_cb_run(buf.data(), static_cast<std::size_t>(n), seq, portid, link_cb, &found);
-        if (ret == MNL_CB_ERROR) ok = false;
-        if (ifindex > 0) break;  // one answer, no NLMSG_DONE
+        ret = n > 0 ? mnl_cb_run(buf.data(), static_cast<std::size_t>(n), seq, portid, link_cb,
+                                 &found)
+                    : MNL_CB_ERROR;
+        ok = ret != MNL_CB_ERROR;
     }
     mnl_socket_close(nl);
     if (!ok) found.clear();
     return found;
-}
-
-}  // namespace
-
-bool veth_peer_in_other_netns(int ifindex) {
-    return ifindex > 0 && query(ifindex).count(ifindex) != 0;
-}
-
-std::set<int> veths_with_peer_elsewhere() {
-    return query(0);
 }
 
 }  // namespace sy::fastpath

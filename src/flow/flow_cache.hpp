@@ -126,8 +126,9 @@ class FlowCache {
     // signed_out[i] is &sigs[i], or null for a packet without one (for lookup_or_translate to
     // remember). Checks the tables' generation like any lookup. An entry that covers every
     // packet from `in_port` (universal(), or MegaflowCache::by_port: the flows read in_port
-    // alone) answers them all here, without a signature, counted as megaflow hits; it is
-    // returned (null otherwise), so the caller can treat the batch as one.
+    // alone) answers them all here, without a signature, counted as megaflow hits: it is
+    // returned, and then nothing is written to sigs, signed_out or out (null is returned
+    // otherwise).
     template <class Sign>
     const CacheEntry* lookup_signatures(const FlowTables& tables, OfPort in_port, std::size_t n,
                                         Sign&& sign, HeaderSignature* sigs,
@@ -138,11 +139,9 @@ class FlowCache {
         CacheEntry* u = megaflows_.universal();
         if (!u) u = megaflows_.by_port(in_port);
         if (u) {
-            for (std::size_t i = 0; i < n; ++i) signed_out[i] = nullptr;
             seq_ += n;
             u->last_used = seq_;
             u->referenced = true;
-            std::fill(out, out + n, u);
             add(megaflow_hits_, n);
             return u;
         }

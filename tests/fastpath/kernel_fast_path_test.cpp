@@ -244,7 +244,6 @@ TEST_F(KernelFastPathTest, OnlyAVethWithItsPeerElsewhereDeliversToThePeer) {
     // sy-fp0's peer is in this namespace.
     fp_->detach(if0_);
     ASSERT_TRUE(fp_->attach(if0_, sockets_[0], kBridge, 0, 1500, true));
-    EXPECT_FALSE(fp_->delivers_to_peer(if0_));
     // sy-fp3's peer moves into the namespace of a child process.
     ASSERT_EQ(
         std::system("ip link add sy-fp3 type veth peer name sy-fp3p && ip link set sy-fp3 up"), 0);
@@ -262,30 +261,38 @@ TEST_F(KernelFastPathTest, OnlyAVethWithItsPeerElsewhereDeliversToThePeer) {
     const int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
     sockets_.push_back(fd);
     EXPECT_TRUE(fp_->attach(if3, fd, kBridge, 0, 1500, true));
-    EXPECT_TRUE(fp_->delivers_to_peer(if3));
-    // The dump agrees: sy-fp3 is the only such veth here.
+    EXPECT_FALSE(fp_->delivers_to_peer(if3));  // through its transmit until the first refresh
+    // The dump: sy-fp3 is the only such veth here.
     const std::set<int> elsewhere = veths_with_peer_elsewhere();
     EXPECT_EQ(elsewhere, std::set<int>{if3});
-    // Never while tapped: on this port, or on every interface (tcpdump -i any).
+    // The switch's own port sockets are no taps (this namespace has no others yet)...
+    const PacketTaps none = packet_taps_except(fp_->socket_inodes());
+    EXPECT_FALSE(none.covers(if3));
+    EXPECT_TRUE(fp_->refresh_delivery(none, elsewhere));
+    EXPECT_TRUE(fp_->delivers_to_peer(if3));
+    EXPECT_FALSE(fp_->delivers_to_peer(if0_));  // asked to, but its peer is here
+    // ... another packet socket is: unbound, it taps every interface (tcpdump -i any).
+    const int tap = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    ASSERT_GE(tap, 0);
+    const PacketTaps any = packet_taps_except(fp_->socket_inodes());
+    ::close(tap);
+    EXPECT_TRUE(any.any);
+    EXPECT_TRUE(fp_->refresh_delivery(any, elsewhere));
+    EXPECT_FALSE(fp_->delivers_to_peer(if3));
+    // A tap on this port only.
     PacketTaps tapped;
     tapped.ifindexes.insert(if3);
-    EXPECT_TRUE(fp_->refresh_delivery(tapped, elsewhere));
-    EXPECT_FALSE(fp_->delivers_to_peer(if3));
     EXPECT_TRUE(fp_->refresh_delivery(PacketTaps{}, elsewhere));
     EXPECT_TRUE(fp_->delivers_to_peer(if3));
-    PacketTaps any;
-    any.any = true;
-    EXPECT_TRUE(fp_->refresh_delivery(any, elsewhere));
+    EXPECT_TRUE(fp_->refresh_delivery(tapped, elsewhere));
     EXPECT_FALSE(fp_->delivers_to_peer(if3));
     // Nor once its peer is back here (or the dump failed: an empty set).
     EXPECT_TRUE(fp_->refresh_delivery(PacketTaps{}, {}));
     EXPECT_FALSE(fp_->delivers_to_peer(if3));
-    EXPECT_TRUE(fp_->refresh_delivery(PacketTaps{}, elsewhere));
-    EXPECT_TRUE(fp_->delivers_to_peer(if3));
-    EXPECT_FALSE(fp_->delivers_to_peer(if0_));  // asked to, but its peer is here
     // And only when asked to.
     fp_->detach(if3);
     EXPECT_TRUE(fp_->attach(if3, fd, kBridge, 0, 1500, false));
+    EXPECT_TRUE(fp_->refresh_delivery(PacketTaps{}, elsewhere));
     EXPECT_FALSE(fp_->delivers_to_peer(if3));
     fp_->detach(if3);
     ::kill(child, SIGKILL);

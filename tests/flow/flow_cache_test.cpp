@@ -81,10 +81,10 @@ TEST(FlowCache, ATranslationThatReadNoKeyBitAnswersForEveryPacket) {
 }
 
 // The datapath's way into the signature level (a signing callback), for signatures made
-// beforehand.
-void lookup_signatures(FlowCache& c, const FlowTables& t,
-                       std::span<const HeaderSignature* const> in, std::span<const CacheEntry*> out,
-                       OfPort in_port = 1) {
+// beforehand. A whole-batch answer is spread over `out` (and returned).
+const CacheEntry* lookup_signatures(FlowCache& c, const FlowTables& t,
+                                    std::span<const HeaderSignature* const> in,
+                                    std::span<const CacheEntry*> out, OfPort in_port = 1) {
     HeaderSignature sigs[64];
     const HeaderSignature* has[64];
     auto sign = [&](std::size_t i, HeaderSignature& s) {
@@ -92,17 +92,16 @@ void lookup_signatures(FlowCache& c, const FlowTables& t,
         s = *in[i];
         return true;
     };
-    c.lookup_signatures(t, in_port, in.size(), sign, sigs, has, out.data());
+    const CacheEntry* all = c.lookup_signatures(t, in_port, in.size(), sign, sigs, has, out.data());
+    if (all) std::fill(out.begin(), out.begin() + static_cast<long>(in.size()), all);
+    return all;
 }
 
-// What the signature level answers for a batch of `n` packets from `port` that have no
-// signatures: only an entry that covers the whole port (or every packet) finds anything.
+// The entry that answers a whole batch of `n` packets from `port`, if any.
 const CacheEntry* whole_port(FlowCache& c, const FlowTables& t, OfPort port, std::size_t n) {
     std::vector<const HeaderSignature*> none(n, nullptr);
     std::vector<const CacheEntry*> out(n, nullptr);
-    lookup_signatures(c, t, none, out, port);
-    for (const CacheEntry* e : out) EXPECT_EQ(e, out[0]);  // all or none
-    return out[0];
+    return lookup_signatures(c, t, none, out, port);
 }
 
 // Port-to-port steering: flows that look at in_port alone translate to entries that answer

@@ -31,8 +31,8 @@ struct sy_port_value {
     __u8 enabled; /* 0 while the port needs every frame in userspace (capture, ...) */
     __u8 peer;    /* 1: a veth whose peer is in another namespace: frames for this port go
                    * straight to the peer's receive path (bpf_redirect_peer) */
-    __u32 mtu;  /* largest L3 packet the port takes without GSO */
-    __u32 slot; /* the port's index in sy_stats */
+    __u32 mtu;    /* largest L3 packet the port takes without GSO */
+    __u32 slot;   /* the port's index in sy_stats */
 };
 
 /* sy_stats (per CPU array, indexed by sy_port_value.slot): what the fast path forwarded. */
