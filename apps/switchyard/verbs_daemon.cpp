@@ -40,9 +40,15 @@ void add_daemon_verb(CLI::App& app) {
     settings->poll_threads = std::clamp(std::thread::hardware_concurrency() / 2, 1u, 16u);
     cmd->add_option("--poll-threads", settings->poll_threads,
                     "poll threads forwarding packets; each bridge is served by one, the least "
-                    "loaded when it is added (default: half the machine's CPUs, at least 1; "
-                    "docs/performance.md)")
+                    "loaded when it is added, and moved to another when its thread is much "
+                    "busier (default: half the machine's CPUs, at least 1; docs/performance.md)")
         ->check(CLI::Range(1u, 64u));
+    auto rebalance_s = std::make_shared<double>(settings->rebalance_interval_ms / 1000.0);
+    cmd->add_option("--rebalance-interval", *rebalance_s,
+                    "with several poll threads: every this many seconds measure the load each "
+                    "bridge puts on its thread and move one off a busy thread when that lowers "
+                    "the busiest thread's load by 25 % or more (default 10; 0: never)")
+        ->check(CLI::Range(0.0, 3600.0));
     cmd->add_option("--busy-poll-us", settings->busy_poll_us,
                     "keep polling this many microseconds after the last packet before sleeping "
                     "(latency against CPU)")
@@ -79,7 +85,7 @@ void add_daemon_verb(CLI::App& app) {
     add_daemon_addon_options(*cmd, *addons);
     auto dpdk = std::make_shared<DpdkArgs>();
     add_dpdk_options(*cmd, *dpdk);
-    cmd->callback([options, settings, rx, addons, dpdk] {
+    cmd->callback([options, settings, rx, rebalance_s, addons, dpdk] {
         options->dir = context().dir;  // before the addons, which place sockets there
         if (!make_daemon_addons(*addons, *options)) {
             exit_code() = 2;
@@ -92,6 +98,7 @@ void add_daemon_verb(CLI::App& app) {
         // IsMember has checked the spelling.
         settings->af_packet_rx =
             port::parse_af_packet_rx_mode(*rx).value_or(port::AfPacketRxMode::ring_v2);
+        settings->rebalance_interval_ms = static_cast<std::uint32_t>(*rebalance_s * 1000.0 + 0.5);
         exit_code() = control::run_daemon(
             *options, [settings] { return datapath::Switch::create(*settings); });
         stop_dpdk(*dpdk);

@@ -38,10 +38,22 @@ std::string render_show(const json& show) {
     const auto& bridges = show.value("bridges", json::array());
     if (bridges.empty()) out += "no bridges\n";
     const bool threads = show.value("poll_threads", 1) > 1;
-    if (threads) out += fmt::format("poll threads: {}\n", show.value("poll_threads", 1));
+    if (threads) {
+        out += fmt::format("poll threads: {}", show.value("poll_threads", 1));
+        const std::uint64_t moved = show.value("bridges_moved", std::uint64_t{0});
+        if (moved != 0)
+            out += fmt::format(" (bridges moved by load: {}; last: {})", moved,
+                               str(show, "last_move"));
+        out += "\n";
+    }
     for (const auto& bridge : bridges) {
         out += fmt::format("bridge {}\n", str(bridge, "name"));
-        if (threads) out += fmt::format("    poll thread: {}\n", bridge.value("poll_thread", 0));
+        if (threads) {
+            out += fmt::format("    poll thread: {}", bridge.value("poll_thread", 0));
+            if (bridge.contains("load"))
+                out += fmt::format(" (load {:.0f} % of it)", bridge["load"].get<double>() * 100);
+            out += "\n";
+        }
         if (bridge.contains("flows")) {
             out += bridge.value("default_flows", true)
                        ? "    flows: the default (priority=0,actions=NORMAL)\n"

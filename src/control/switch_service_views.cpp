@@ -72,6 +72,7 @@ json stats_json(const datapath::PortStats& s) {
                 {"gso_resized", s.gso_resized},
                 {"corrupted_injected", s.corrupted_injected},
                 {"unsafe_marked", s.unsafe_marked},
+                {"poll_ns", s.poll_ns},
                 {"drops", std::move(drops)}};
 }
 
@@ -120,7 +121,9 @@ json SwitchService::show() {
         }
         json b{{"name", bridge.name}, {"ports", std::move(ports)}};
         for (const auto& rb : runtime) {
-            if (rb.name == bridge.name) b["poll_thread"] = rb.poll_thread;
+            if (rb.name != bridge.name) continue;
+            b["poll_thread"] = rb.poll_thread;
+            if (rb.load >= 0) b["load"] = rb.load;
         }
         if (auto flows = switch_.dump_flows(bridge.name, flow::FlowFilter{})) {
             b["flows"] = flows->size();
@@ -135,6 +138,8 @@ json SwitchService::show() {
                 {"state", store_.path()},
                 {"kernel_fastpath", switch_.kernel_fastpath_state()},
                 {"poll_threads", switch_.poll_threads()},
+                {"bridges_moved", switch_.bridges_moved()},
+                {"last_move", switch_.last_move()},
                 {"bridges", std::move(bridges)},
                 {"missing", std::move(missing)}};
 }

@@ -11,7 +11,8 @@ Result<Bridge*> PortRegistry::add_bridge(const std::string& name, std::uint64_t 
     if (bridges_.count(name)) {
         return Status(Errc::already_exists, fmt::format("bridge '{}' already exists", name));
     }
-    auto br = std::make_unique<Bridge>(name, next_bridge_id_++, mac_capacity_, now_ns);
+    auto br = std::make_unique<Bridge>(name, next_bridge_id_, mac_capacity_, now_ns);
+    next_bridge_id_ += bridge_id_stride_;
     br->fdb.set_aging_ns(aging_ns);
     Bridge* raw = br.get();
     bridges_.emplace(name, std::move(br));
@@ -78,6 +79,58 @@ void PortRegistry::erase_port(SwitchPort& port) {
     br.ports.erase(std::remove(br.ports.begin(), br.ports.end(), &port), br.ports.end());
     if (br.port_by_ofport(port.ofport) == &port) br.by_ofport[port.ofport] = nullptr;
     ports_[port.id].reset();
+}
+
+std::unique_ptr<SwitchPort> PortRegistry::release_port(SwitchPort& port) {
+    Bridge& br = *port.bridge;
+    br.ports.erase(std::remove(br.ports.begin(), br.ports.end(), &port), br.ports.end());
+    if (br.port_by_ofport(port.ofport) == &port) br.by_ofport[port.ofport] = nullptr;
+    return std::move(ports_[port.id]);
+}
+
+std::unique_ptr<Bridge> PortRegistry::release_bridge(const std::string& name) {
+    auto it = bridges_.find(name);
+    if (it == bridges_.end()) return nullptr;
+    std::unique_ptr<Bridge> br = std::move(it->second);
+    bridges_.erase(it);
+    return br;
+}
+
+Status PortRegistry::can_adopt(const std::string& bridge, std::uint32_t id,
+                               const std::vector<std::string>& ports) const {
+    if (bridges_.count(bridge))
+        return Status(Errc::already_exists, fmt::format("bridge '{}' already exists", bridge));
+    if (bridge_by_id(id))
+        return Status(Errc::already_exists, fmt::format("bridge id {} is taken", id));
+    for (const std::string& name : ports) {
+        for (const auto& sp : ports_) {
+            if (sp && sp->config.name == name) {
+                return Status(
+                    Errc::already_exists,
+                    fmt::format("port '{}' already exists on bridge '{}'", name, sp->bridge->name));
+            }
+        }
+    }
+    return Status::ok();
+}
+
+Bridge* PortRegistry::adopt_bridge(std::unique_ptr<Bridge> bridge) {
+    Bridge* raw = bridge.get();
+    raw->ports.clear();
+    raw->by_ofport.clear();
+    bridges_.emplace(raw->name, std::move(bridge));
+    return raw;
+}
+
+SwitchPort* PortRegistry::adopt_port(Bridge& bridge, std::unique_ptr<SwitchPort> port) {
+    SwitchPort* raw = port.get();
+    raw->id = static_cast<PortId>(ports_.size());
+    raw->bridge = &bridge;
+    bridge.ports.push_back(raw);
+    if (bridge.by_ofport.size() <= raw->ofport) bridge.by_ofport.resize(raw->ofport + 1, nullptr);
+    bridge.by_ofport[raw->ofport] = raw;
+    ports_.push_back(std::move(port));
+    return raw;
 }
 
 SwitchPort* PortRegistry::find(const std::string& bridge_name, const std::string& port) const {

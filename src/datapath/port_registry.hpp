@@ -16,9 +16,17 @@ namespace sy::datapath {
 
 class PortRegistry {
   public:
-    explicit PortRegistry(std::uint32_t mac_capacity) : mac_capacity_(mac_capacity) {}
+    // Bridge ids are first, first + stride, first + 2 * stride, ...: with one registry per
+    // poll thread (ShardedSwitch) each thread gets its own residue class, so ids stay unique
+    // across threads and a bridge keeps its id when it moves to another thread.
+    explicit PortRegistry(std::uint32_t mac_capacity, std::uint32_t first_bridge_id = 1,
+                          std::uint32_t bridge_id_stride = 1)
+        : mac_capacity_(mac_capacity),
+          next_bridge_id_(first_bridge_id),
+          bridge_id_stride_(bridge_id_stride) {}
 
-    Result<Bridge*> add_bridge(const std::string& name, std::uint64_t aging_ns, std::uint64_t now_ns);
+    Result<Bridge*> add_bridge(const std::string& name, std::uint64_t aging_ns,
+                               std::uint64_t now_ns);
     // Removes the bridge record; its ports must have been removed first.
     void erase_bridge(const std::string& name);
     Bridge* bridge(const std::string& name) const;
@@ -32,6 +40,18 @@ class PortRegistry {
     // Forgets the port (its I/O must have been closed already).
     void erase_port(SwitchPort& port);
 
+    // Moving a bridge to another registry (another poll thread): the bridge record and its
+    // ports leave this one whole (release) and join the other (adopt), where each port gets
+    // a new PortId (ids index that registry's tables) but keeps its OpenFlow number, and the
+    // bridge keeps its id. adopt_bridge refuses a name or id that is taken; adopt_port cannot
+    // fail once can_adopt said yes.
+    std::unique_ptr<SwitchPort> release_port(SwitchPort& port);
+    std::unique_ptr<Bridge> release_bridge(const std::string& name);
+    Status can_adopt(const std::string& bridge, std::uint32_t id,
+                     const std::vector<std::string>& ports) const;
+    Bridge* adopt_bridge(std::unique_ptr<Bridge> bridge);
+    SwitchPort* adopt_port(Bridge& bridge, std::unique_ptr<SwitchPort> port);
+
     SwitchPort* find(const std::string& bridge, const std::string& port) const;
     SwitchPort* port(PortId id) const { return id < ports_.size() ? ports_[id].get() : nullptr; }
     const std::vector<std::unique_ptr<SwitchPort>>& all_ports() const { return ports_; }
@@ -42,7 +62,8 @@ class PortRegistry {
 
   private:
     std::uint32_t mac_capacity_;
-    std::uint32_t next_bridge_id_ = 1;
+    std::uint32_t next_bridge_id_;
+    std::uint32_t bridge_id_stride_;
     std::map<std::string, std::unique_ptr<Bridge>> bridges_;
     std::vector<std::unique_ptr<SwitchPort>> ports_;  // index = PortId; null once deleted
     std::vector<SwitchPort*> active_;

@@ -97,11 +97,18 @@ struct PortStats {
     // them (not included in rx_/tx_packets above, which count what userspace handled).
     std::uint64_t fastpath_rx_packets = 0, fastpath_rx_bytes = 0;
     std::uint64_t fastpath_tx_packets = 0, fastpath_tx_bytes = 0;
+    // Nanoseconds its poll thread spent on this port's packets: receiving them, taking them
+    // through the pipeline, and its share of sending what they made. Over time: the load the
+    // port puts on its thread (what `show` reports and rebalancing measures).
+    std::uint64_t poll_ns = 0;
     std::vector<std::pair<std::string, std::uint64_t>> drops;  // reason -> count (non-zero)
     // The port driver's own counters (DPDK: rte_eth_stats, non-zero xstats, and how the
     // port mapped offloads); empty for kernel ports.
     std::vector<std::pair<std::string, std::uint64_t>> driver;
 };
+
+// Adds `from`'s counters to `into` (drops by name); not `driver`, which is the driver's own.
+void accumulate(PortStats& into, const PortStats& from);
 
 struct PortInfo {
     PortConfig config;
@@ -125,6 +132,9 @@ struct BridgeInfo {
     std::vector<PortInfo> ports;
     std::uint32_t id = 0;           // unique for the switch's lifetime (PacketInRecord::bridge_id)
     std::uint32_t poll_thread = 0;  // which poll thread serves it (sharded_switch.hpp)
+    // Share of its poll thread's time the bridge took over the last load measurement (0.25:
+    // a quarter); negative until measured (one poll thread: never, nothing to balance).
+    double load = -1;
     // How its poll thread's flow cache classified packets; all zero while the bridge has only
     // the default flow (nothing to classify: plain NORMAL).
     flow::FlowCacheStats flow_cache = {};
@@ -202,6 +212,9 @@ struct SwitchSettings {
     std::function<Result<std::unique_ptr<port::Port>>(const PortConfig&)> open_external;
     // Poll threads (datapath/sharded_switch.hpp): each bridge is served by one of them.
     std::uint32_t poll_threads = 1;
+    // With more than one: how often the load of each bridge is measured and, when one thread
+    // is much busier than another, a bridge moved (datapath/rebalance_plan.hpp). 0: never.
+    std::uint32_t rebalance_interval_ms = 10'000;
 };
 
 class Switch {
@@ -272,6 +285,10 @@ class Switch {
     }
     // How many poll threads forward (BridgeInfo::poll_thread says which serves a bridge).
     virtual std::uint32_t poll_threads() const { return 1; }
+    // How many times a bridge was moved to another poll thread by load, and the last move
+    // in words (empty: none yet).
+    virtual std::uint64_t bridges_moved() const { return 0; }
+    virtual std::string last_move() const { return {}; }
 };
 
 }  // namespace sy::datapath

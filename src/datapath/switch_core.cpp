@@ -79,15 +79,14 @@ std::unique_ptr<Switch> Switch::create(const SwitchSettings& settings) {
     options.af_packet_ring_slots = settings.af_packet_ring_slots;
     options.open_external = settings.open_external;
     if (settings.poll_threads <= 1) return std::make_unique<SwitchCore>(std::move(options));
-    std::vector<std::unique_ptr<Switch>> shards;
-    for (std::uint32_t i = 0; i < settings.poll_threads; ++i)
-        shards.push_back(std::make_unique<SwitchCore>(options));
-    return std::make_unique<ShardedSwitch>(std::move(shards));
+    ShardedSwitch::Rebalancing rebalancing;
+    rebalancing.interval_ms = settings.rebalance_interval_ms;
+    return std::make_unique<ShardedSwitch>(settings.poll_threads, std::move(options), rebalancing);
 }
 
 SwitchCore::SwitchCore(SwitchOptions options)
     : options_(std::move(options)),
-      registry_(options_.mac_table_capacity),
+      registry_(options_.mac_table_capacity, options_.first_bridge_id, options_.bridge_id_stride),
       fast_(registry_, options_.kernel_fastpath, fast_path_refusal(options_), options_.log,
             options_.fastpath_to_peer),
       pipeline_(registry_, fast_, &packet_ins_),
@@ -133,9 +132,14 @@ std::uint32_t SwitchCore::poll_round() {
     } else {
         ready_.collect(ready_ids_);  // only ports with work: idle ones cost nothing
     }
+    // The load each port puts on this thread (SwitchPort::poll_ns): one clock read per port
+    // that received, and one after sending.
+    std::uint64_t mark = worker_.now_ns;
+    received_.clear();
     for (PortId id : ready_ids_) {
         SwitchPort* in = registry_.port(id);
         if (!in || !in->up || !in->io) continue;
+        std::uint32_t got = 0;
         // A port that filled its burst has more queued (a flood): take a few more bursts now
         // instead of paying another round (a readiness call, a flush) for each 32 frames.
         for (int burst = 0; burst < kMaxBurstsPerPort; ++burst) {
@@ -143,16 +147,27 @@ std::uint32_t SwitchCore::poll_round() {
             const std::uint32_t n = in->io->rx_burst(worker_.pool(), batch);
             vanished |= in->io->gone();
             if (n == 0) break;
-            received += n;
+            got += n;
             pipeline_.process(worker_, *in, batch);
             if (n < PacketBatch::kCapacity || in->io->gone()) break;
         }
+        if (got == 0) continue;
+        received += got;
+        const std::uint64_t now = options_.clock();
+        in->poll_ns += now - mark;
+        mark = now;
+        received_.push_back({in, got});
     }
     vanished |= flush_dirty();
+    if (received != 0) charge_flush(options_.clock() - mark, received);
     if (fast_.has_changes()) fast_.publish_changes(worker_.now_ns);
     if (vanished) reap_vanished_ports();
     if (worker_.now_ns - last_expire_ns_ > 1'000'000'000ull) housekeeping();
     return received;
+}
+
+void SwitchCore::charge_flush(std::uint64_t flush_ns, std::uint32_t received) {
+    for (const Received& r : received_) r.port->poll_ns += flush_ns * r.packets / received;
 }
 
 bool SwitchCore::flush_dirty() {
@@ -284,16 +299,24 @@ Status SwitchCore::attach(const std::string& bridge, const PortConfig& config,
     sp.verify_rx = options_.rx_verify == SwitchOptions::RxVerify::all_ports ||
                    (options_.rx_verify == SwitchOptions::RxVerify::legacy_ports &&
                     config.offload == OffloadMode::legacy);
-    worker_.add_lane(sp);
-    ready_.add(sp.id, sp.io->poll_fd());
-    // Capacity for the per-packet path: a round receives from at most every port.
-    ready_ids_.reserve(std::max(ready_.max_collected(), registry_.all_ports().size()));
-    // A port without a file descriptor (DPDK) is polled every round: the loop must not sleep.
-    if (poll_ && sp.io->needs_busy_poll()) poll_->busy_poll_holders(+1);
-    fast_.attach(sp);
+    start_polling(sp);
     registry_.rebuild_active();
     wake();
     return Status::ok();
+}
+
+void SwitchCore::start_polling(SwitchPort& sp) {
+    worker_.add_lane(sp);
+    if (sp.io) {
+        ready_.add(sp.id, sp.io->poll_fd());
+        // A port without a file descriptor (DPDK) is polled every round: the loop must not
+        // sleep.
+        if (poll_ && sp.io->needs_busy_poll()) poll_->busy_poll_holders(+1);
+    }
+    // Capacity for the per-packet path: a round receives from at most every port.
+    ready_ids_.reserve(std::max(ready_.max_collected(), registry_.all_ports().size()));
+    received_.reserve(ready_ids_.capacity());
+    fast_.attach(sp);
 }
 
 Status SwitchCore::del_port(const std::string& bridge, const std::string& port) {

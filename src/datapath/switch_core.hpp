@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 
+#include "datapath/bridge_handoff.hpp"
 #include "datapath/fast_path_sync.hpp"
 #include "datapath/pipeline.hpp"
 #include "datapath/poll_loop.hpp"
@@ -51,6 +52,10 @@ struct SwitchOptions {
     bool kernel_fastpath = false;
     // ... delivering to a container's veth peer directly (SwitchSettings::fastpath_to_peer).
     bool fastpath_to_peer = true;
+    // Bridge ids this switch gives: first, first + stride, ... (PortRegistry): ShardedSwitch
+    // gives each poll thread its own so ids are unique across threads.
+    std::uint32_t first_bridge_id = 1;
+    std::uint32_t bridge_id_stride = 1;
     // Opens dpdk / dpdk_vhost_user ports (SwitchSettings::open_external).
     std::function<Result<std::unique_ptr<port::Port>>(const PortConfig&)> open_external;
 };
@@ -95,6 +100,14 @@ class SwitchCore final : public Switch {
                     std::unique_ptr<port::Port> io);
     // The port's I/O object, valid until the port is deleted or vanishes; nullptr if unknown.
     port::Port* port_io(const std::string& bridge, const std::string& port);
+    // Moving a bridge to another poll thread (bridge_handoff.hpp). take_bridge removes it
+    // from this switch between two rounds with its ports' I/O still open; adopt_bridge makes
+    // it this switch's and polls its ports from the next round. can_adopt first: adopt_bridge
+    // cannot fail after it said yes (nothing else changes bridges while ShardedSwitch moves).
+    Result<std::unique_ptr<BridgeHandoff>> take_bridge(const std::string& name);
+    Status can_adopt(const BridgeInfo& bridge) const;
+    void adopt_bridge(std::unique_ptr<BridgeHandoff> handoff);
+
     // One round by hand (only when constructed without a poll thread). Returns the number of
     // packets received.
     std::uint32_t run_once();
@@ -105,9 +118,15 @@ class SwitchCore final : public Switch {
     void housekeeping();
     void reap_vanished_ports();
     void detach_port(SwitchPort& sp);
+    // A registered port joins the poll round: its lane, readiness, the kernel fast path.
+    void start_polling(SwitchPort& sp);
     Status attach(const std::string& bridge, const PortConfig& config,
                   std::unique_ptr<port::Port> io);
     PortInfo info(const SwitchPort& sp) const;
+    // What this poll thread's lane counted for the port (egress preparation, datapath drops).
+    PortStats lane_counters(const SwitchPort& sp) const;
+    // After a round's sending: each port that received in it gets its share of the time.
+    void charge_flush(std::uint64_t flush_ns, std::uint32_t received);
     // After a change of br.flows: the default-flow shortcut, the worker's cache, the fast path.
     void flows_changed(Bridge& br);
     void wake();
@@ -126,6 +145,12 @@ class SwitchCore final : public Switch {
     Worker worker_;
     PortReadiness ready_;
     std::vector<PortId> ready_ids_;  // this round's ports to receive from
+    // This round's ports that received, and how many packets (their share of the sending).
+    struct Received {
+        SwitchPort* port;
+        std::uint32_t packets;
+    };
+    std::vector<Received> received_;
     bool sweep_ = false;  // next round receives from every active port (see housekeeping)
     std::unique_ptr<PollLoop> poll_;
     std::uint64_t last_expire_ns_ = 0;

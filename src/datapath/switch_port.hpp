@@ -47,6 +47,14 @@ struct SwitchPort {
     CaptureDirection capture_direction = CaptureDirection::both;
     int fast_ifindex = 0;    // attached to the kernel fast path under this ifindex (0: not)
     std::string fast_state;  // see PortInfo::fast_path
+    // Nanoseconds the poll thread spent receiving this port's packets and taking them through
+    // the pipeline, plus its share of sending what they made (PortStats::poll_ns). Written by
+    // the receiving poll thread, read under the round lock: the load rebalancing measures.
+    std::uint64_t poll_ns = 0;
+    // Counters this port gathered on the poll threads that served it before (a moved bridge):
+    // their lanes and kernel fast paths stayed behind, so what they counted travels here.
+    // Never I/O counters, which the port's I/O object carries along itself.
+    PortStats carried;
 
     const port::PortCounters& io_counters() const { return io ? io->counters() : io_final; }
     bool captures(bool outbound) const {

@@ -12,17 +12,15 @@ namespace {
 class ShardedSwitchTest : public ::testing::Test {
   protected:
     ShardedSwitchTest() {
-        std::vector<std::unique_ptr<Switch>> shards;
-        for (int i = 0; i < 2; ++i) {
-            SwitchOptions o;
-            o.start_poll_thread = false;
-            o.log = false;
-            o.pool_packets = 128;
-            auto core = std::make_unique<SwitchCore>(o);
-            cores[i] = core.get();
-            shards.push_back(std::move(core));
-        }
-        sw = std::make_unique<ShardedSwitch>(std::move(shards));
+        SwitchOptions o;
+        o.start_poll_thread = false;
+        o.log = false;
+        o.pool_packets = 128;
+        o.clock = [this] { return now_ns += 1000; };  // every reading 1 us later
+        ShardedSwitch::Rebalancing r;
+        r.log = false;
+        sw = std::make_unique<ShardedSwitch>(2, o, r);
+        for (int i = 0; i < 2; ++i) cores[i] = &sw->shard(i);
     }
     // A memory port on `bridge`, added on the shard that serves it (what add_port does for
     // a real port through the facade).
@@ -39,6 +37,7 @@ class ShardedSwitchTest : public ::testing::Test {
         while (cores[shard]->run_once() != 0) {
         }
     }
+    std::uint64_t now_ns = 0;
     SwitchCore* cores[2] = {};
     std::unique_ptr<ShardedSwitch> sw;
 };
@@ -121,6 +120,134 @@ TEST_F(ShardedSwitchTest, PacketInsCarryTheBridgesGlobalId) {
               1u);
     ASSERT_EQ(ids.size(), 1u);
     EXPECT_EQ(ids[0], all[1].id);
+}
+
+// A bridge with ports, learned MACs, a flow with counters and OpenFlow state, moved to the
+// other thread: the same id and port numbers, the MACs still known (unicast, not flooded), the
+// flow and port counters continued, and its packets now forwarded by the other thread only.
+TEST_F(ShardedSwitchTest, AMovedBridgeKeepsEverythingAndForwardsOnItsNewThread) {
+    ASSERT_TRUE(sw->add_bridge("br0"));
+    ASSERT_TRUE(sw->add_bridge("br1"));
+    const int from = static_cast<int>(sw->bridges()[1].poll_thread);
+    const int to = 1 - from;
+    auto* a = add(from, "br1", "a");
+    auto* b = add(from, "br1", "b");
+    auto* c = add(from, "br1", "c");
+    flow::NoPortNames names;
+    auto mod = flow::parse_flow("priority=5,dl_type=0x0806,actions=NORMAL",
+                                flow::FlowParseMode::add, names);
+    ASSERT_TRUE(mod);
+    ASSERT_TRUE(sw->apply_flows("br1", std::span(&*mod, 1)));
+    ASSERT_TRUE(sw->set_openflow_state("br1", true, false));
+    ASSERT_TRUE(a->inject(broadcast_from(0xA)));
+    ASSERT_TRUE(b->inject(broadcast_from(0xB)));
+    ASSERT_TRUE(a->inject(Bytes(10, 0)));  // a runt: a drop the old thread's lane counts
+    run(from);
+    (void)a->take_all(), (void)b->take_all(), (void)c->take_all();
+    const BridgeInfo before = sw->bridges()[1];
+
+    ASSERT_TRUE(sw->move_bridge("br1", static_cast<std::size_t>(to)));
+    EXPECT_EQ(cores[from]->bridges().size(), 0u);
+    const BridgeInfo after = sw->bridges()[1];
+    EXPECT_EQ(after.name, "br1");
+    EXPECT_EQ(after.poll_thread, static_cast<std::uint32_t>(to));
+    EXPECT_EQ(after.id, before.id);
+    ASSERT_EQ(after.ports.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(after.ports[i].config.name, before.ports[i].config.name);
+        EXPECT_EQ(after.ports[i].config.ofport, before.ports[i].config.ofport);
+        EXPECT_EQ(after.ports[i].stats.rx_packets, before.ports[i].stats.rx_packets);
+        EXPECT_EQ(after.ports[i].stats.tx_packets, before.ports[i].stats.tx_packets);
+    }
+    auto fdb = sw->fdb("br1");
+    ASSERT_TRUE(fdb);
+    EXPECT_EQ(fdb->size(), 2u);
+    auto flows_before = sw->dump_flows("br1", {});
+    ASSERT_TRUE(flows_before);
+    std::uint64_t arp_packets = 0;
+    for (const auto& f : *flows_before) {
+        if (f.priority == 5) arp_packets = f.n_packets;
+    }
+    EXPECT_EQ(arp_packets, 2u);
+
+    // B's MAC is still known: a unicast to it reaches b alone, forwarded by the new thread.
+    ASSERT_TRUE(a->inject(unicast(0xB, 0xA)));
+    run(from);
+    EXPECT_FALSE(b->take());  // the old thread has nothing of br1 left
+    run(to);
+    EXPECT_TRUE(b->take());
+    EXPECT_FALSE(c->take());
+    auto flows_after = sw->dump_flows("br1", {});
+    ASSERT_TRUE(flows_after);
+    for (const auto& f : *flows_after) {
+        if (f.priority == 5) {
+            EXPECT_EQ(f.n_packets, 3u);
+        }
+    }
+    // Counters continue across the move.
+    const auto moved = sw->bridges();
+    for (const PortInfo& p : moved[1].ports) {
+        if (p.config.name == "a") {
+            EXPECT_EQ(p.stats.rx_packets, 3u);
+            const auto runt = std::find_if(p.stats.drops.begin(), p.stats.drops.end(),
+                                           [](const auto& d) { return d.first == "runt"; });
+            ASSERT_NE(runt, p.stats.drops.end());
+            EXPECT_EQ(runt->second, 1u);
+            EXPECT_GT(p.stats.poll_ns, 0u);
+        }
+        if (p.config.name == "b") {
+            EXPECT_EQ(p.stats.tx_packets, 2u);
+        }
+    }
+    // Bad moves change nothing.
+    EXPECT_EQ(sw->move_bridge("nope", 0).code(), Errc::not_found);
+    EXPECT_EQ(sw->move_bridge("br1", 7).code(), Errc::invalid_argument);
+    EXPECT_EQ(sw->bridges()[1].poll_thread, static_cast<std::uint32_t>(to));
+}
+
+// Two bridges with traffic on one thread, a quiet bridge alone on the other: the measurement
+// moves one busy bridge over, and the next measurement, balanced, moves nothing.
+TEST_F(ShardedSwitchTest, RebalancingMovesABusyBridgeOffTheBusiestThread) {
+    ASSERT_TRUE(sw->add_bridge("br0"));
+    ASSERT_TRUE(sw->add_bridge("br1"));
+    ASSERT_TRUE(sw->add_bridge("br2"));  // a tie on packets: the shard with fewer bridges
+    const auto placed = sw->bridges();
+    ASSERT_EQ(placed[0].poll_thread, placed[2].poll_thread);
+    const int busy = static_cast<int>(placed[0].poll_thread);
+    port::MemoryPort* senders[2];
+    senders[0] = add(busy, "br0", "a0");
+    add(busy, "br0", "b0");
+    senders[1] = add(busy, "br2", "a2");
+    add(busy, "br2", "b2");
+    add(1 - busy, "br1", "a1");
+    auto load = [&](int rounds) {
+        for (int r = 0; r < rounds; ++r) {
+            for (auto* s : senders) ASSERT_TRUE(s->inject(broadcast_from(0xA)));
+            run(0);
+            run(1);
+        }
+    };
+    EXPECT_FALSE(sw->rebalance(1'000'000));  // the first measurement: nothing yet
+    load(50);
+    // Each round is a handful of clock readings 1 us apart: ~2 us per bridge per round, so
+    // 100 us of each over 200 us is far above the policy's 10 %.
+    auto move = sw->rebalance(200'000);
+    ASSERT_TRUE(move);
+    EXPECT_EQ(move->from, static_cast<std::size_t>(busy));
+    EXPECT_EQ(move->to, static_cast<std::size_t>(1 - busy));
+    EXPECT_EQ(sw->bridges_moved(), 1u);
+    EXPECT_NE(sw->last_move().find("moved from poll thread"), std::string::npos);
+    const auto moved = sw->bridges();
+    EXPECT_NE(moved[0].poll_thread, moved[2].poll_thread);
+    EXPECT_GT(moved[0].load, 0.1);
+    EXPECT_GE(moved[1].load, 0.0);
+
+    // Balanced now: each thread carries one busy bridge. Nothing moves.
+    load(50);
+    EXPECT_FALSE(sw->rebalance(200'000));
+    EXPECT_EQ(sw->bridges_moved(), 1u);
+    // And both busy bridges still forward, each on its own thread.
+    for (auto* s : senders) (void)s->take_all();
 }
 
 }  // namespace
