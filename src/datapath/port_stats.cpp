@@ -30,13 +30,14 @@ void accumulate(PortStats& into, const PortStats& from) {
     into.fastpath_tx_packets += from.fastpath_tx_packets;
     into.fastpath_tx_bytes += from.fastpath_tx_bytes;
     into.poll_ns += from.poll_ns;
-    for (const auto& [reason, n] : from.drops) {
+    for (const auto& drop : from.drops) {
+        // (Not a structured binding: clang does not let a lambda capture one in C++20.)
         auto it = std::find_if(into.drops.begin(), into.drops.end(),
-                               [&](const auto& d) { return d.first == reason; });
+                               [&](const auto& d) { return d.first == drop.first; });
         if (it == into.drops.end()) {
-            into.drops.emplace_back(reason, n);
+            into.drops.push_back(drop);
         } else {
-            it->second += n;
+            it->second += drop.second;
         }
     }
 }

@@ -141,6 +141,16 @@ std::vector<MetricFamily> SwitchCollector::Collect() const {
     add(bridge_count, {}, static_cast<double>(bridges.size()));
     out.push_back(std::move(bridge_count));
 
+    auto threads =
+        family("switchyard_poll_threads", "Poll threads forwarding packets", MetricType::Gauge);
+    add(threads, {}, static_cast<double>(switch_.poll_threads()));
+    out.push_back(std::move(threads));
+    auto moved =
+        family("switchyard_bridges_moved_total",
+               "Bridges moved to another poll thread by measured load", MetricType::Counter);
+    add(moved, {}, static_cast<double>(switch_.bridges_moved()));
+    out.push_back(std::move(moved));
+
     auto up = family("switchyard_port_up",
                      "1 while the port's interface exists, 0 once it vanished", MetricType::Gauge);
     auto port_fastpath = family("switchyard_port_fastpath_state",
@@ -166,6 +176,16 @@ std::vector<MetricFamily> SwitchCollector::Collect() const {
                                 MetricType::Counter);
     auto megaflows = family("switchyard_bridge_flow_cache_megaflows",
                             "Megaflow entries in the bridge's flow cache", MetricType::Gauge);
+    auto poll_thread = family("switchyard_bridge_poll_thread",
+                              "The poll thread serving the bridge (its index)", MetricType::Gauge);
+    auto load = family("switchyard_bridge_load",
+                       "Share of its poll thread's time the bridge took over the last load "
+                       "measurement (only with several poll threads)",
+                       MetricType::Gauge);
+    auto poll_seconds = family("switchyard_port_poll_seconds_total",
+                               "Time a poll thread spent on the port's packets: receiving, "
+                               "forwarding, and its share of sending",
+                               MetricType::Counter);
 
     for (const auto& bridge : bridges) {
         const flow::FlowCacheStats& c = bridge.flow_cache;
@@ -177,10 +197,13 @@ std::vector<MetricFamily> SwitchCollector::Collect() const {
         add(cache_lookups, level("megaflow"), static_cast<double>(c.megaflow_hits));
         add(cache_lookups, level("translated"), static_cast<double>(c.misses));
         add(megaflows, {{"bridge", bridge.name}}, static_cast<double>(c.megaflows));
+        add(poll_thread, {{"bridge", bridge.name}}, static_cast<double>(bridge.poll_thread));
+        if (bridge.load >= 0) add(load, {{"bridge", bridge.name}}, bridge.load);
         for (const auto& port : bridge.ports) {
             const Labels where{{"bridge", bridge.name}, {"port", port.config.name}};
             const auto& s = port.stats;
             add(up, where, port.up ? 1 : 0);
+            add(poll_seconds, where, static_cast<double>(s.poll_ns) / 1e9);
             if (!port.fast_path.empty()) {
                 Labels l = where;
                 l.push_back({"state", port.fast_path});
@@ -212,10 +235,13 @@ std::vector<MetricFamily> SwitchCollector::Collect() const {
     out.push_back(std::move(verified));
     out.push_back(std::move(gso));
     out.push_back(std::move(drops));
+    out.push_back(std::move(poll_seconds));
     if (!bridges.empty()) {
         out.push_back(std::move(cache_lookups));
         out.push_back(std::move(megaflows));
+        out.push_back(std::move(poll_thread));
     }
+    if (!load.metric.empty()) out.push_back(std::move(load));
 
     if (flows_) {
         auto packets = family("switchyard_flow_packets_total", "Packets that matched the flow",

@@ -36,6 +36,7 @@ class FixedSwitch : public datapath::Switch {
         a.stats.gso_segmented = 7;
         a.stats.segments_out = 44;
         a.stats.drops = {{"no_buffer", 8}, {"vlan_not_allowed", 9}};
+        a.stats.poll_ns = 2'500'000'000;
         datapath::PortInfo b;
         b.config.name = "sybbbb";
         b.id = 2;
@@ -49,7 +50,11 @@ class FixedSwitch : public datapath::Switch {
         state.back().flow_cache.megaflow_hits = 23;
         state.back().flow_cache.misses = 24;
         state.back().flow_cache.megaflows = 25;
+        state.back().poll_thread = 1;
+        state.back().load = 0.25;
     }
+    std::uint32_t poll_threads() const override { return 2; }
+    std::uint64_t bridges_moved() const override { return 3; }
     Status add_bridge(const std::string&) override { return Status::ok(); }
     Status del_bridge(const std::string&) override { return Status::ok(); }
     Status add_port(const std::string&, const datapath::PortConfig&) override {
@@ -121,6 +126,11 @@ TEST(SwitchCollector, EveryPortCounterWithItsLabels) {
             R"(switchyard_port_fastpath_tx_bytes_total{bridge="br0",port="sybbbb"} 12)",
             R"(switchyard_port_fastpath_state{bridge="br0",port="sybbbb",state="active"} 1)",
             R"(switchyard_bridges 1)",
+            R"(switchyard_poll_threads 2)",
+            R"(switchyard_bridges_moved_total 3)",
+            R"(switchyard_bridge_poll_thread{bridge="br0"} 1)",
+            R"(switchyard_bridge_load{bridge="br0"} 0.25)",
+            R"(switchyard_port_poll_seconds_total{bridge="br0",port="syaaaa"} 2.5)",
             R"(switchyard_bridge_flow_cache_lookups_total{bridge="br0",level="signature"} 21)",
             R"(switchyard_bridge_flow_cache_lookups_total{bridge="br0",level="exact"} 22)",
             R"(switchyard_bridge_flow_cache_lookups_total{bridge="br0",level="megaflow"} 23)",
