@@ -208,11 +208,8 @@ void SwitchCore::housekeeping() {
 
 // The device is gone or the port deleted: stop polling it, forget its MACs, close it.
 void SwitchCore::detach_port(SwitchPort& sp) {
-    fast_.detach(sp);
+    stop_polling(sp);
     if (sp.io) {
-        if (PortLane* lane = worker_.lane(sp.id)) flush_lane(sp, *lane);
-        ready_.remove(sp.id, sp.io->poll_fd());
-        if (poll_ && sp.io->needs_busy_poll()) poll_->busy_poll_holders(-1);
         sp.io_final = sp.io->counters();
         sp.io.reset();
     }
@@ -303,6 +300,14 @@ Status SwitchCore::attach(const std::string& bridge, const PortConfig& config,
     registry_.rebuild_active();
     wake();
     return Status::ok();
+}
+
+void SwitchCore::stop_polling(SwitchPort& sp) {
+    fast_.detach(sp);
+    if (!sp.io) return;
+    if (PortLane* lane = worker_.lane(sp.id)) flush_lane(sp, *lane);
+    ready_.remove(sp.id, sp.io->poll_fd());
+    if (poll_ && sp.io->needs_busy_poll()) poll_->busy_poll_holders(-1);
 }
 
 void SwitchCore::start_polling(SwitchPort& sp) {

@@ -118,8 +118,10 @@ class SwitchCore final : public Switch {
     void housekeeping();
     void reap_vanished_ports();
     void detach_port(SwitchPort& sp);
-    // A registered port joins the poll round: its lane, readiness, the kernel fast path.
+    // A registered port joins the poll round: its lane, readiness, the kernel fast path ...
     void start_polling(SwitchPort& sp);
+    // ... and leaves it (its queued packets sent; the lane itself stays for the caller).
+    void stop_polling(SwitchPort& sp);
     Status attach(const std::string& bridge, const PortConfig& config,
                   std::unique_ptr<port::Port> io);
     PortInfo info(const SwitchPort& sp) const;

@@ -37,13 +37,8 @@ Result<std::unique_ptr<BridgeHandoff>> SwitchCore::take_bridge(const std::string
         PortInfo counted;
         fast_.fill_info(*sp, counted);
         accumulate(sp->carried, counted.stats);
-        fast_.detach(*sp);
-        if (PortLane* lane = worker_.lane(sp->id); lane && sp->io) flush_lane(*sp, *lane);
-        accumulate(sp->carried, lane_counters(*sp));
-        if (sp->io) {
-            ready_.remove(sp->id, sp->io->poll_fd());
-            if (poll_ && sp->io->needs_busy_poll()) poll_->busy_poll_holders(-1);
-        }
+        stop_polling(*sp);
+        accumulate(sp->carried, lane_counters(*sp));  // after the flush: it counts too
         worker_.remove_lane(sp->id);
         handoff->ports.push_back(registry_.release_port(*sp));
     }

@@ -137,19 +137,19 @@ std::vector<MetricFamily> SwitchCollector::Collect() const {
     add(fastpath, {{"state", state}, {"reason", reason}}, 1);
     out.push_back(std::move(fastpath));
 
-    auto bridge_count = family("switchyard_bridges", "Bridges in the switch", MetricType::Gauge);
-    add(bridge_count, {}, static_cast<double>(bridges.size()));
-    out.push_back(std::move(bridge_count));
-
-    auto threads =
-        family("switchyard_poll_threads", "Poll threads forwarding packets", MetricType::Gauge);
-    add(threads, {}, static_cast<double>(switch_.poll_threads()));
-    out.push_back(std::move(threads));
-    auto moved =
-        family("switchyard_bridges_moved_total",
-               "Bridges moved to another poll thread by measured load", MetricType::Counter);
-    add(moved, {}, static_cast<double>(switch_.bridges_moved()));
-    out.push_back(std::move(moved));
+    // Switch-wide figures: one unlabelled value each.
+    auto single = [&](const char* name, const char* help, MetricType type, double value) {
+        auto f = family(name, help, type);
+        add(f, {}, value);
+        out.push_back(std::move(f));
+    };
+    single("switchyard_bridges", "Bridges in the switch", MetricType::Gauge,
+           static_cast<double>(bridges.size()));
+    single("switchyard_poll_threads", "Poll threads forwarding packets", MetricType::Gauge,
+           static_cast<double>(switch_.poll_threads()));
+    single("switchyard_bridges_moved_total",
+           "Bridges moved to another poll thread by measured load", MetricType::Counter,
+           static_cast<double>(switch_.bridges_moved()));
 
     auto up = family("switchyard_port_up",
                      "1 while the port's interface exists, 0 once it vanished", MetricType::Gauge);

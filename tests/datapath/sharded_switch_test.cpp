@@ -3,6 +3,10 @@
 // and bad input answered as one switch would.
 #include "datapath/sharded_switch.hpp"
 
+#include <unistd.h>
+
+#include "capture/capture_reader.hpp"
+
 #include "datapath/switch_fixture.hpp"
 #include "flow/flow_syntax.hpp"
 
@@ -143,6 +147,9 @@ TEST_F(ShardedSwitchTest, AMovedBridgeKeepsEverythingAndForwardsOnItsNewThread) 
     ASSERT_TRUE(b->inject(broadcast_from(0xB)));
     ASSERT_TRUE(a->inject(Bytes(10, 0)));  // a runt: a drop the old thread's lane counts
     run(from);
+    // A capture on b started on the old thread goes on writing on the new one.
+    const std::string pcap = "/tmp/sy-dp-move-" + std::to_string(::getpid()) + ".pcapng";
+    ASSERT_TRUE(sw->start_capture("br1", "b", CaptureDirection::out, pcap));
     (void)a->take_all(), (void)b->take_all(), (void)c->take_all();
     const BridgeInfo before = sw->bridges()[1];
 
@@ -199,6 +206,15 @@ TEST_F(ShardedSwitchTest, AMovedBridgeKeepsEverythingAndForwardsOnItsNewThread) 
             EXPECT_EQ(p.stats.tx_packets, 2u);
         }
     }
+    // The capture saw the frame sent after the move, through the same writer.
+    ASSERT_TRUE(sw->stop_capture("br1", "b"));
+    auto reader = capture::CaptureReader::open(pcap);
+    ASSERT_TRUE(reader) << reader.status().message();
+    capture::CapturedPacket pkt;
+    int captured = 0;
+    while (reader->next(pkt) == capture::ReadOutcome::packet) ++captured;
+    EXPECT_EQ(captured, 1);
+    ::unlink(pcap.c_str());
     // Bad moves change nothing.
     EXPECT_EQ(sw->move_bridge("nope", 0).code(), Errc::not_found);
     EXPECT_EQ(sw->move_bridge("br1", 7).code(), Errc::invalid_argument);
@@ -215,10 +231,11 @@ TEST_F(ShardedSwitchTest, RebalancingMovesABusyBridgeOffTheBusiestThread) {
     ASSERT_EQ(placed[0].poll_thread, placed[2].poll_thread);
     const int busy = static_cast<int>(placed[0].poll_thread);
     port::MemoryPort* senders[2];
+    port::MemoryPort* receivers[2];
     senders[0] = add(busy, "br0", "a0");
-    add(busy, "br0", "b0");
+    receivers[0] = add(busy, "br0", "b0");
     senders[1] = add(busy, "br2", "a2");
-    add(busy, "br2", "b2");
+    receivers[1] = add(busy, "br2", "b2");
     add(1 - busy, "br1", "a1");
     auto load = [&](int rounds) {
         for (int r = 0; r < rounds; ++r) {
@@ -246,8 +263,11 @@ TEST_F(ShardedSwitchTest, RebalancingMovesABusyBridgeOffTheBusiestThread) {
     load(50);
     EXPECT_FALSE(sw->rebalance(200'000));
     EXPECT_EQ(sw->bridges_moved(), 1u);
-    // And both busy bridges still forward, each on its own thread.
-    for (auto* s : senders) (void)s->take_all();
+    // And both busy bridges still forward, each on its own thread: every flood reached its
+    // bridge's other port (50 before the move, 50 after).
+    for (auto* r : receivers) EXPECT_EQ(r->take_all().size(), 100u);
+    EXPECT_EQ(sw->shard(0).bridges().size() + sw->shard(1).bridges().size(), 3u);
+    EXPECT_EQ(sw->shard(static_cast<std::size_t>(busy)).bridges().size(), 1u);
 }
 
 }  // namespace
